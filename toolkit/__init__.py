@@ -1,0 +1,60 @@
+"""Arabic news toolkit: load, clean, topic-model, compare themes and chart Arabic news.
+
+>>> import toolkit
+>>> articles = toolkit.load_articles("data/raw")            # doctest: +SKIP
+>>> result = toolkit.fit_topics(articles, unit="paragraph")  # doctest: +SKIP
+
+Names are imported on first use, so ``import toolkit`` stays fast and a stage's
+heavy dependencies (BERTopic, torch) load only when that stage is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> module that owns it (one stage per module, see CONTRIBUTING in the README).
+_EXPORTS: dict[str, str] = {
+    # arabic: the text layer every stage uses
+    "normalise": "toolkit.arabic",
+    "canonical_letters": "toolkit.arabic",
+    "tokenize": "toolkit.arabic",
+    "arabic_stop_words": "toolkit.arabic",
+    "is_arabic": "toolkit.arabic",
+    # load: pages and exports -> articles DataFrame
+    "load_articles": "toolkit.load",
+    "ARTICLE_COLUMNS": "toolkit.load",
+    "validate_articles": "toolkit.load",
+    "boilerplate_rules": "toolkit.load",
+    # topics: BERTopic on Arabic
+    "fit_topics": "toolkit.topics",
+    "ArabicTopicModel": "toolkit.topics",
+    "topics_over_time": "toolkit.topics",
+    "topics_per_source": "toolkit.topics",
+    "load_topic_model": "toolkit.topics",
+    # themes: security cooperation vs natural disasters, and user themes
+    "load_themes": "toolkit.themes",
+    "score_themes": "toolkit.themes",
+    "theme_attention": "toolkit.themes",
+    "distinctive_words": "toolkit.themes",
+    "topics_to_themes": "toolkit.themes",
+    # plots: right-to-left Arabic charts
+    "display_text": "toolkit.plots",
+    # report: executed notebooks -> HTML
+    "build_reports": "toolkit.report",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return __all__

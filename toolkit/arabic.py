@@ -1,0 +1,192 @@
+"""Arabic text layer: normalisation, tokenisation and stop words.
+
+Every later stage (loading, topics, themes, plots) uses these functions, so a
+word is spelled the same way wherever it is counted or matched.
+
+>>> normalise("وزیر الدفاع")          # Persian yeh inside an Arabic word
+'وزير الدفاع'
+>>> normalise("ﻷن الزلزال ضرب ٣ مدن")  # presentation form, Eastern digits
+'لان الزلزال ضرب 3 مدن'
+>>> tokenize("قال وزير الدفاع: 5 زلازل")
+['قال', 'وزير', 'الدفاع', 'زلازل']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+__all__ = [
+    "TOKEN_PATTERN",
+    "arabic_stop_words",
+    "canonical_letters",
+    "is_arabic",
+    "normalise",
+    "tokenize",
+]
+
+# Removed before anything else, so that NFKC sees the letters they separate.
+_INVISIBLE = "".join(
+    [
+        "\u00ad",  # soft hyphen
+        "\u061c",  # Arabic letter mark
+        "\u180e",  # Mongolian vowel separator
+        *map(chr, range(0x200B, 0x2010)),  # zero-width space/joiners, LRM, RLM
+        *map(chr, range(0x202A, 0x202F)),  # bidi embeddings and overrides
+        *map(chr, range(0x2060, 0x2065)),  # word joiner, invisible operators
+        *map(chr, range(0x2066, 0x206A)),  # bidi isolates
+        "\ufeff",  # BOM / zero-width no-break space
+    ]
+)
+_REMOVE_INVISIBLE = {ord(c): None for c in _INVISIBLE}
+
+# Persian and Urdu letter shapes that scraped Arabic text mixes into Arabic words.
+_PERSIAN_TO_ARABIC = str.maketrans(
+    {
+        "\u06cc": "\u064a",  # ی farsi yeh -> ي
+        "\u06d2": "\u064a",  # ے yeh barree -> ي
+        "\u06a9": "\u0643",  # ک keheh -> ك
+        "\u06aa": "\u0643",  # ڪ swash kaf -> ك
+        "\u06be": "\u0647",  # ھ heh doachashmee -> ه
+        "\u06c1": "\u0647",  # ہ heh goal -> ه
+        "\u06d5": "\u0647",  # ە ae -> ه
+        "\u06c0": "\u0629",  # ۀ heh with yeh above -> ة
+        "\u06c3": "\u0629",  # ۃ teh marbuta goal -> ة
+    }
+)
+
+_DIGITS = str.maketrans(
+    {
+        **{chr(0x0660 + i): str(i) for i in range(10)},  # Arabic-Indic
+        **{chr(0x06F0 + i): str(i) for i in range(10)},  # Persian
+        "\u066b": ".",  # Arabic decimal separator
+        "\u066c": ",",  # Arabic thousands separator
+    }
+)
+
+_ANALYSIS_FOLDS = str.maketrans(
+    {
+        "\u0640": None,  # tatweel
+        "\u0623": "\u0627",  # أ
+        "\u0625": "\u0627",  # إ
+        "\u0622": "\u0627",  # آ
+        "\u0671": "\u0627",  # ٱ alef wasla
+        "\u0672": "\u0627",
+        "\u0673": "\u0627",
+        "\u0649": "\u064a",  # ى alef maksura -> ي
+    }
+)
+_TEH_MARBUTA = str.maketrans({"\u0629": "\u0647"})
+_HAMZA_CARRIERS = str.maketrans({"\u0624": "\u0648", "\u0626": "\u064a"})
+
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic annotation marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff]")
+_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+# Letters only (no digits, no underscore), two or more: what counts as a word.
+TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u0671-\u06d3\u06fa-\u06ff]")
+
+
+def canonical_letters(text: str) -> str:
+    """Fix how the text is encoded without changing how it is spelled.
+
+    NFKC (presentation forms such as ﻷ become ل + أ, NBSP becomes a space),
+    invisible and bidi control characters removed, Persian/Urdu letter shapes
+    mapped to their Arabic letters, Eastern Arabic and Persian digits to ASCII,
+    white space tidied. Diacritics, hamza and tatweel stay: this is the form for
+    text a reader sees (`text`, `tags`).
+
+    >>> canonical_letters("حريات\\u00a0دراسات وزیر")
+    'حريات دراسات وزير'
+    """
+    text = unicodedata.normalize("NFKC", text.translate(_REMOVE_INVISIBLE))
+    text = text.translate(_PERSIAN_TO_ARABIC).translate(_DIGITS)
+    return _tidy_space(text)
+
+
+def normalise(text: str, *, fold_teh_marbuta: bool = False, fold_hamza: bool = False) -> str:
+    """Normalise Arabic text for counting and matching (the `text_norm` column).
+
+    Everything `canonical_letters` does, then diacritics and tatweel removed,
+    alef variants (أ إ آ ٱ) folded to ا and alef maksura ى to ي. Options fold
+    teh marbuta ة to ه and the hamza carriers ؤ ئ to و ي. Idempotent; never
+    raises on any string.
+
+    >>> normalise("تَشــــهدُ المدينةُ أمطاراً غزيرة", fold_teh_marbuta=True)
+    'تشهد المدينه امطارا غزيره'
+    """
+    text = canonical_letters(text)
+    text = _DIACRITICS.sub("", text).translate(_ANALYSIS_FOLDS)
+    if fold_teh_marbuta:
+        text = text.translate(_TEH_MARBUTA)
+    if fold_hamza:
+        text = text.translate(_HAMZA_CARRIERS)
+    # Removing marks can leave a base letter next to a mark it now composes with.
+    return _tidy_space(unicodedata.normalize("NFKC", text))
+
+
+def _tidy_space(text: str) -> str:
+    lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def tokenize(text: str, *, normalised: bool = False) -> list[str]:
+    """Split text into words of two or more letters (digits and punctuation dropped).
+
+    The text is normalised first unless ``normalised=True`` says it already is.
+
+    >>> tokenize("إعصار «ميكونو» يضرب عُمان")
+    ['اعصار', 'ميكونو', 'يضرب', 'عمان']
+    """
+    return _TOKEN.findall(text if normalised else normalise(text))
+
+
+def is_arabic(text: str, *, min_share: float = 0.5) -> bool:
+    """True when at least ``min_share`` of the letters in ``text`` are Arabic.
+
+    >>> is_arabic("BBC عربي"), is_arabic("BBC News")
+    (True, False)
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    return sum(bool(_ARABIC_LETTER.match(c)) for c in letters) / len(letters) >= min_share
+
+
+@lru_cache(maxsize=1)
+def _builtin_stop_words() -> frozenset[str]:
+    import stopwordsiso  # stopwords-iso, MIT licence
+
+    extra = resources.files("toolkit.data").joinpath("stopwords_ar.txt").read_text(encoding="utf-8")
+    return frozenset(stopwordsiso.stopwords("ar")) | frozenset(_read_word_list(extra))
+
+
+def arabic_stop_words(*, extra: Iterable[str] = (), path: str | Path | None = None) -> frozenset[str]:
+    """Arabic stop words, normalised with `normalise`, with the و/ف-prefixed forms.
+
+    The base list is stopwords-iso's Arabic list (MIT) plus news words shipped in
+    ``toolkit/data/stopwords_ar.txt``; ``extra`` words and a ``path`` to a file
+    with one word per line (``#`` starts a comment) extend it.
+
+    >>> {"في", "وقال", "الذي"} <= arabic_stop_words()
+    True
+    >>> "زلزال" in arabic_stop_words(extra=["زلزال"])
+    True
+    """
+    words = set(_builtin_stop_words()) | set(extra)
+    if path is not None:
+        words |= set(_read_word_list(Path(path).read_text(encoding="utf-8")))
+    normal = {normalise(w) for w in words if w.strip()}
+    # Arabic writes the conjunctions و and ف onto the next word.
+    return frozenset(normal | {p + w for w in normal if _ARABIC_LETTER.match(w) for p in ("و", "ف")})
+
+
+def _read_word_list(text: str) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
