@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument("articles", type=Path)
     topics.add_argument("-o", "--output", type=Path, default=Path("models/topics"))
     topics.add_argument("--unit", choices=["article", "paragraph"], default="article")
-    topics.add_argument("--embedding", default="tfidf", help="'tfidf' (default, offline) or a sentence-transformers name/path")
+    topics.add_argument(
+        "--embedding", default="tfidf", help="'tfidf' (default, offline) or a sentence-transformers name/path"
+    )
     topics.add_argument("--n-topics", default="auto", help="number of topics or 'auto'")
     topics.add_argument("--seed", type=int, default=42)
     topics.set_defaults(run=_cmd_topics)
