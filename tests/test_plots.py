@@ -1,0 +1,368 @@
+"""Charts: correctly shaped right-to-left Arabic on matplotlib before and after 3.11, proven by pixels.
+
+The pixel proof draws a string the way a chart does (matplotlib, Agg, the chart font) and compares
+its ink with a reference drawing of the logical string by Pillow's raqm layout (HarfBuzz + FriBiDi)
+in the same font. Runs in the main environment (matplotlib >= 3.11) and in .venv-mpl310
+(`make test-mpl310`), so it must import nothing heavier than matplotlib, Pillow and pandas.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import arabic_reshaper
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from bidi import get_display
+from hypothesis import given
+from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
+
+from toolkit.plots import (
+    arabic_font,
+    display_text,
+    stories_per_source_chart,
+    theme_by_source_chart,
+    theme_comparison_chart,
+    topic_sizes_chart,
+    topic_words_chart,
+    topics_over_time_chart,
+    word_cloud_chart,
+    write_gallery,
+)
+
+pytestmark = pytest.mark.charts
+
+MATPLOTLIB_SHAPES = tuple(int(part) for part in matplotlib.__version__.split(".")[:2]) >= (3, 11)
+
+# The issue's strings: mixed numbers, a Latin name, a plain phrase, Arabic-Indic digits, lam-alef.
+PROOF_STRINGS = [
+    "زلزال بقوة 5.1 درجة",
+    "BBC عربي",
+    "التعاون الدفاعي",
+    "سجل ١٢ زلزالاً في ٣ أيام",
+    "لا تعاون على الأرض",
+]
+SIZE = 48  # pixels: matplotlib at 72 dpi, so points are pixels
+# Ink likeness (F1 of ink pixels, matched within 2 px). Measured on these strings: correct drawings
+# 0.98-1.00 (mpl 3.10.9 and 3.11.2); known-wrong ones at most 0.81 ("BBC عربي" reshaped on 3.11,
+# where "BBC" still matches), 0.33-0.61 on 3.10. 0.93 leaves room on both sides.
+LIKENESS_THRESHOLD = 0.93
+PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+BASE_LETTERS = re.compile("[\u0621-\u064a]")
+
+
+def visual(text: str) -> str:
+    """The reshaped, reordered string (what a renderer without shaping needs), made independently."""
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def ink(gray: np.ndarray) -> Image.Image:
+    """Black-on-white pixels -> ink mask (255 = ink), cropped to the ink's bounding box."""
+    mask = Image.fromarray(np.where(gray < 128, 255, 0).astype(np.uint8))
+    return mask.crop(mask.getbbox())
+
+
+def matplotlib_ink(text: str) -> Image.Image:
+    fig = Figure(figsize=(14, 2), dpi=72)
+    fig.text(0.5, 0.5, text, fontproperties=FontProperties(fname=arabic_font(), size=SIZE), ha="center", va="center")
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return ink(np.asarray(canvas.buffer_rgba())[..., 0])
+
+
+def pillow_ink(text: str, layout: ImageFont.Layout = ImageFont.Layout.RAQM) -> Image.Image:
+    font = ImageFont.truetype(str(arabic_font()), SIZE, layout_engine=layout)
+    page = Image.new("L", (SIZE * (len(text) + 4), SIZE * 3), 255)
+    ImageDraw.Draw(page).text((SIZE, SIZE), text, font=font, fill=0)
+    return ink(np.asarray(page))
+
+
+def likeness(drawn: Image.Image, reference: Image.Image, *, tolerance: int = 2) -> float:
+    """F1 of ink pixels after scaling ``drawn`` onto ``reference``; a pixel matches within ``tolerance`` px."""
+    drawn = drawn.resize(reference.size, Image.Resampling.BILINEAR).point(lambda v: 255 if v >= 128 else 0)
+    grow = ImageFilter.MaxFilter(2 * tolerance + 1)
+    a, b = np.asarray(drawn) > 0, np.asarray(reference) > 0
+    a_near, b_near = np.asarray(drawn.filter(grow)) > 0, np.asarray(reference.filter(grow)) > 0
+    precision, recall = (a & b_near).sum() / a.sum(), (b & a_near).sum() / b.sum()
+    return float(2 * precision * recall / (precision + recall))
+
+
+# ---- display_text: proof by pixels -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", PROOF_STRINGS)
+def test_display_text_draws_on_this_matplotlib_like_harfbuzz_draws_the_logical_string(text):
+    score = likeness(matplotlib_ink(display_text(text)), pillow_ink(text))
+    print(f"matplotlib {matplotlib.__version__} display_text {text!r}: {score:.3f}")
+    assert score >= LIKENESS_THRESHOLD
+
+
+@pytest.mark.parametrize("text", PROOF_STRINGS)
+def test_the_known_wrong_string_for_this_matplotlib_fails_the_same_comparison(text):
+    # Reshaped text is wrong where matplotlib shapes (>= 3.11), the raw text where it does not.
+    wrong = visual(text) if MATPLOTLIB_SHAPES else text
+    score = likeness(matplotlib_ink(wrong), pillow_ink(text))
+    print(f"matplotlib {matplotlib.__version__} wrong variant {text!r}: {score:.3f}")
+    assert score < LIKENESS_THRESHOLD
+
+
+@pytest.mark.parametrize("text", PROOF_STRINGS)
+def test_a_renderer_that_does_not_shape_needs_the_basic_string(text):
+    # Pillow's BASIC layout draws code points left to right, as matplotlib < 3.11 does.
+    assert likeness(pillow_ink(display_text(text, "basic"), ImageFont.Layout.BASIC), pillow_ink(text)) >= 0.93
+    assert likeness(pillow_ink(text, ImageFont.Layout.BASIC), pillow_ink(text)) < LIKENESS_THRESHOLD
+
+
+# ---- display_text: the decision table ----------------------------------------------------------
+
+
+def test_matplotlib_gets_the_logical_string_from_3_11_and_the_visual_string_before():
+    text = "زلزال بقوة 5.1 درجة"
+    assert display_text(text) == (text if MATPLOTLIB_SHAPES else visual(text))
+    assert display_text(text, "matplotlib") == display_text(text)
+
+
+def test_pillow_gets_the_logical_string_when_it_lays_text_out_with_raqm():
+    text = "التعاون الدفاعي"
+    assert display_text(text, "pillow") == (text if features.check("raqm") else visual(text))
+
+
+@pytest.mark.parametrize("renderer", ["plotly", "browser"])
+def test_browsers_shape_so_they_get_the_logical_string(renderer):
+    assert display_text("لا تعاون على الأرض", renderer) == "لا تعاون على الأرض"
+
+
+def test_the_basic_string_is_reshaped_and_reordered_with_latin_and_numbers_kept_left_to_right():
+    assert display_text("BBC عربي", "basic") == "BBC \ufef2\ufe91\ufeae\ufecb"
+    assert display_text("زلزال بقوة 5.1 درجة", "basic") == visual("زلزال بقوة 5.1 درجة")
+    assert "5.1" in display_text("زلزال بقوة 5.1 درجة", "basic")
+
+
+def test_each_line_of_a_label_is_laid_out_on_its_own():
+    assert display_text("زلزال\nBBC عربي", "basic") == visual("زلزال") + "\n" + visual("BBC عربي")
+
+
+def test_arabic_digits_writes_numbers_with_arabic_indic_digits_and_separators():
+    assert display_text("زلزال بقوة 5.1 درجة", "plotly", arabic_digits=True) == "زلزال بقوة ٥٫١ درجة"
+    assert display_text("1,250 نازحا في 2024", "plotly", arabic_digits=True) == "١٬٢٥٠ نازحا في ٢٠٢٤"
+    assert display_text("5.1", "basic", arabic_digits=True) == "٥٫١"
+
+
+@given(st.text(alphabet="abcXYZ0123456789 .-", max_size=30))
+def test_text_without_arabic_passes_through_every_renderer_unchanged(text):
+    assert display_text(text, "basic") == text
+    assert display_text(text, "plotly") == text
+
+
+def test_an_unknown_renderer_is_refused():
+    with pytest.raises(ValueError, match="renderer must be one of"):
+        display_text("زلزال", "cairo")
+
+
+# ---- fonts -------------------------------------------------------------------------------------
+
+
+def test_the_chart_font_is_the_pip_installed_noto_sans_arabic():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        path = arabic_font()
+    assert path.parent.parent.name == "fontpkg_noto_sans_arabic"
+    assert path.name == "NotoSansArabic[wdth,wght].ttf"
+
+
+def test_a_font_without_arabic_letters_draws_a_clear_warning():
+    no_arabic = Path(matplotlib.get_data_path(), "fonts", "ttf", "cmr10.ttf")
+    with pytest.warns(UserWarning, match=r"cmr10\.ttf has no glyphs for the Arabic letters ابتثجحخ"):
+        assert arabic_font(no_arabic) == no_arabic
+
+
+# ---- charts: hand-built tidy tables in the stages' documented shapes ---------------------------
+
+TOPIC_INFO = pd.DataFrame(
+    {
+        "topic": [-1, 0, 1, 2],
+        "size": [6, 14, 21, 5],
+        "words": [
+            ["قال", "اليوم"],
+            ["زلزال", "بقوة", "درجة", "الأرض", "هزة"],
+            ["التعاون", "الدفاعي", "باكستان", "إيران"],
+            ["فيضانات", "السيول", "إجلاء"],
+        ],
+        "weights": [[0.1, 0.05], [0.3, 0.2, 0.15, 0.1, 0.05], [0.25, 0.2, 0.1, 0.08], [0.3, 0.2, 0.1]],
+        "label": ["متفرقات", "زلزال بقوة 5.1 درجة", "التعاون الدفاعي", "فيضانات السيول"],
+    }
+)
+PERIODS = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"], utc=True)
+OVER_TIME = pd.DataFrame(
+    {
+        "period": list(PERIODS) * 3,
+        "topic": [0] * 3 + [1] * 3 + [-1] * 3,
+        "topic_label": ["زلزال بقوة 5.1 درجة"] * 3 + ["التعاون الدفاعي"] * 3 + ["متفرقات"] * 3,
+        "n": [2, 5, 7, 9, 6, 6, 3, 1, 2],
+        "share": [0.14, 0.42, 0.47, 0.64, 0.5, 0.4, 0.22, 0.08, 0.13],
+    }
+)
+ATTENTION = pd.DataFrame(
+    {
+        "period": list(PERIODS) * 2,
+        "theme": ["security_cooperation"] * 3 + ["natural_disasters"] * 3,
+        "theme_label": ["التعاون الأمني"] * 3 + ["الكوارث الطبيعية"] * 3,
+        "n_stories": [4, 3, 1, 1, 5, 8],
+        "n_total": [10, 10, 10] * 2,
+        "share": [0.4, 0.3, 0.1, 0.1, 0.5, 0.8],
+    }
+)
+ATTENTION_BY_SOURCE = pd.DataFrame(
+    {
+        "source": ["الجزيرة", "BBC عربي"] * 2,
+        "theme": ["security_cooperation"] * 2 + ["natural_disasters"] * 2,
+        "theme_label": ["التعاون الأمني"] * 2 + ["الكوارث الطبيعية"] * 2,
+        "n_stories": [6, 2, 3, 9],
+        "n_total": [20, 30, 20, 30],
+        "share": [0.3, 2 / 30, 0.15, 0.3],
+    }
+)
+ARTICLES = pd.DataFrame(
+    {
+        "article_id": ["a", "b", "c", "d", "e", "f", "a#h1"],
+        "kind": ["article"] * 6 + ["headline"],
+        "source": ["الجزيرة", "الجزيرة", "BBC عربي", "الجزيرة", None, "BBC عربي", "الجزيرة"],
+        "duplicate_of": [None, None, None, "a", None, None, None],
+    }
+)
+WORDS = pd.DataFrame({"word": ["زلزال", "التعاون", "الأرض", "زلزال", "لا"], "weight": [3.0, 2.0, 1.5, 1.0, 0.5]})
+
+CHARTS = {
+    "topic_words": lambda **kw: topic_words_chart(TOPIC_INFO, **kw),
+    "topic_sizes": lambda **kw: topic_sizes_chart(TOPIC_INFO, **kw),
+    "stories_per_source": lambda **kw: stories_per_source_chart(ARTICLES, **kw),
+    "theme_by_source": lambda **kw: theme_by_source_chart(ATTENTION_BY_SOURCE, **kw),
+    "topics_over_time": lambda **kw: topics_over_time_chart(OVER_TIME, **kw),
+    "theme_comparison": lambda **kw: theme_comparison_chart(ATTENTION, **kw),
+}
+
+
+def drawn_texts(fig: Figure) -> list[str]:
+    """Every visible string of a matplotlib figure, as handed to the renderer (tick labels included)."""
+    FigureCanvasAgg(fig).draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_every_string_of_a_matplotlib_chart_is_in_the_form_this_matplotlib_draws_correctly(name):
+    texts = drawn_texts(CHARTS[name](arabic_digits=True))
+    wrong_form = PRESENTATION_FORMS if MATPLOTLIB_SHAPES else BASE_LETTERS
+    assert [t for t in texts if wrong_form.search(t)] == []
+    numbers = [t for t in texts if not re.search(r"[^\W\d_]", t)]  # ticks and bar labels: no letters
+    assert numbers and [t for t in numbers if re.search("[0-9]", t)] == []  # written ٠١٢٣…, labels as spelled
+    assert any(PRESENTATION_FORMS.search(t) or BASE_LETTERS.search(t) for t in texts)
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_plotly_charts_carry_logical_text_and_a_font_list_for_the_browser(name):
+    fig = CHARTS[name](backend="plotly")
+    assert not PRESENTATION_FORMS.search(fig.to_json())
+    assert fig.layout.font.family.startswith("Noto Sans Arabic")
+    assert (fig.layout.title.x, fig.layout.title.xanchor) == (0.98, "right")
+    assert fig.layout.yaxis.side == "right"
+
+
+def test_topic_sizes_lists_topics_largest_first_without_outliers_labels_on_the_right():
+    fig = topic_sizes_chart(TOPIC_INFO, title="حجم كل موضوع")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        display_text("التعاون الدفاعي"),
+        display_text("زلزال بقوة 5.1 درجة"),
+        display_text("فيضانات السيول"),
+    ]
+    assert [p.get_width() for p in ax.patches] == [21, 14, 5]
+    assert ax.yaxis.get_ticks_position() == "right"
+    assert ax.xaxis_inverted()  # bars grow leftwards from their labels
+    assert fig.get_suptitle() == display_text("حجم كل موضوع")
+    assert fig._suptitle.get_horizontalalignment() == "right"
+
+
+def test_topic_words_has_one_panel_per_topic_from_the_right_with_its_words_in_order():
+    fig = topic_words_chart(TOPIC_INFO, n_topics=2, n_words=3)
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    # The largest topic's panel is the rightmost.
+    assert [ax.get_title(loc="right") for ax in panels] == [
+        display_text("زلزال بقوة 5.1 درجة"),
+        display_text("التعاون الدفاعي"),
+    ]
+    assert [t.get_text() for t in panels[1].get_yticklabels()] == [
+        display_text(w) for w in ["التعاون", "الدفاعي", "باكستان"]
+    ]
+
+
+def test_stories_per_source_counts_whole_stories_once_and_names_the_missing_source():
+    fig = stories_per_source_chart(ARTICLES, backend="plotly")
+    assert list(fig.data[0].y) == ["الجزيرة", "BBC عربي", "مصدر غير معروف"]
+    assert list(fig.data[0].x) == [2, 2, 1]
+    assert fig.layout.xaxis.autorange == "reversed"
+    assert list(stories_per_source_chart(ARTICLES, kinds=None, backend="plotly").data[0].x) == [3, 2, 1]
+
+
+def test_theme_comparison_is_titled_with_the_themes_it_compares():
+    fig = theme_comparison_chart(ATTENTION)
+    assert fig.axes[0].get_title(loc="right") == display_text("التعاون الأمني مقابل الكوارث الطبيعية عبر الزمن")
+
+
+def test_topics_over_time_draws_the_largest_topics_as_percent_lines():
+    fig = topics_over_time_chart(OVER_TIME, n_topics=1, backend="plotly")
+    assert [(trace.name, list(trace.y)) for trace in fig.data] == [("التعاون الدفاعي", [64.0, 50.0, 40.0])]
+
+
+def test_theme_comparison_counts_with_arabic_digit_ticks_in_plotly():
+    fig = theme_comparison_chart(ATTENTION, value="count", arabic_digits=True, backend="plotly")
+    assert [(trace.name, list(trace.y)) for trace in fig.data] == [
+        ("التعاون الأمني", [4.0, 3.0, 1.0]),
+        ("الكوارث الطبيعية", [1.0, 5.0, 8.0]),
+    ]
+    assert list(fig.layout.yaxis.ticktext) == ["٠", "٢", "٤", "٦", "٨"]
+    assert list(fig.layout.xaxis.ticktext) == ["٢٠٢٤-٠١-٠١", "٢٠٢٤-٠٢-٠١", "٢٠٢٤-٠٣-٠١"]
+
+
+def test_theme_by_source_has_a_panel_per_theme_with_percent_bar_labels():
+    fig = theme_by_source_chart(ATTENTION_BY_SOURCE, backend="plotly")
+    assert [list(trace.y) for trace in fig.data] == [["BBC عربي", "الجزيرة"], ["الجزيرة", "BBC عربي"]]
+    assert list(fig.data[0].text) == ["30%", "15%"]
+
+
+def test_the_word_cloud_is_drawn_in_ink_from_the_words():
+    fig = word_cloud_chart(WORDS)
+    image = fig.axes[0].images[0].get_array()
+    assert image.shape == (500, 1000, 3)
+    assert (image.min(axis=2) < 128).mean() > 0.02  # words, not an empty canvas
+    assert fig.axes[0].get_title(loc="right") == display_text("سحابة الكلمات")
+
+
+def test_write_gallery_writes_a_png_and_an_html_page_for_each_chart(tmp_path):
+    written = write_gallery(
+        ARTICLES,
+        output_dir=tmp_path,
+        topic_info=TOPIC_INFO,
+        topics_over_time=OVER_TIME,
+        theme_attention=ATTENTION,
+        theme_attention_by_source=ATTENTION_BY_SOURCE,
+    )
+    names = sorted(p.name for p in written)
+    charts = ["stories_per_source", "themes_by_source", "themes_over_time", "topic_sizes", "topic_words"]
+    charts += ["topics_over_time", "word_cloud"]
+    assert names == sorted([f"{c}.png" for c in charts] + [f"{c}.html" for c in charts])
+    assert Image.open(tmp_path / "topic_sizes.png").size[0] > 600
+    assert (tmp_path / "plotly.min.js").is_file()  # the pages open offline
+
+
+def test_write_gallery_skips_charts_whose_tables_are_missing(tmp_path):
+    written = write_gallery(ARTICLES, output_dir=tmp_path, html=False)
+    assert [p.name for p in written] == ["stories_per_source.png"]

@@ -1,0 +1,1240 @@
+"""Scraped pages and exports in, one typed row per story out: the articles DataFrame.
+
+>>> import toolkit
+>>> articles = toolkit.load_articles("data/raw")              # doctest: +SKIP
+>>> articles[["article_id", "kind", "source", "tags"]]        # doctest: +SKIP
+
+What goes in: files, folders (searched recursively for the suffixes below) and globs of
+
+* page text (``.txt``, any unknown suffix): one scraped page, like ``data/raw/000_6115d0bf09f38642.txt``;
+* HTML pages (``.html``, ``.htm``): the main text is extracted with trafilatura (title, date, site name and
+  tags from the page's metadata), then treated like page text;
+* scraped JSON records (``.json``: one object, or a list of objects) and exports: JSON Lines
+  (``.jsonl``, ``.ndjson``), CSV/TSV and Parquet, ``.gz`` too. Columns are found by name
+  (`DEFAULT_COLUMNS`; ``column_map={"text": "body"}`` overrides), so the shared corpora's
+  ``articles.jsonl.gz`` load directly with their labels, dates and sources.
+
+Files may be UTF-8 (with or without BOM), UTF-16 or Windows-1256; CRLF and HTML entities are handled.
+
+What comes out: `ARTICLE_COLUMNS`, checked by `validate_articles` on every load. Arabic boilerplate is
+taken out by the rules in ``toolkit/data/boilerplate.toml`` (see `boilerplate_rules`): ad markers, share
+lines, agency trailers and bullets are dropped; a source line fills ``source`` and a tag line ``tags``;
+"read also" blocks and related lists become ``embedded`` and ``headline`` rows; repeated and near-repeated
+paragraphs are dropped (the first is kept). Decisions where a page is silent:
+
+* a page without a headline line keeps ``title`` empty (none is invented); an embedded story's title is its
+  first line; a headline row's title and text are the headline;
+* embedded and headline rows take their page's ``source``; their date, url, tags and category are empty;
+* nothing is dropped for being a duplicate: a related headline repeating the title of the page's embedded
+  story is a ``headline`` row whose ``duplicate_of`` names the embedded row; identical and near-identical
+  stories (wire copy across outlets) point to their first occurrence;
+* ``text`` keeps the original spelling (`toolkit.arabic.canonical_letters` only) and ``text_norm`` is
+  `toolkit.arabic.normalise` of it; ``n_words`` counts the whitespace-separated words of ``text_norm``;
+* timestamps without a UTC offset are local time of the outlet's zone in the rules' ``[time_zones]``
+  (SaudiNewsNet's outlets: Asia/Riyadh), else UTC; all are converted to UTC;
+* ids: a page file's stem, or the export's id column (else ``<file stem>:<row>``); embedded and headline
+  rows add ``#e1``, ``#h1``...; an id seen before in the same load gets ``~2``, ``~3``.
+
+Nothing is lost without a reason: an input that gives no row (empty, binary, undecodable, malformed, no
+Arabic text, nothing left after cleaning; a malformed JSON line or an export row without text) is a row
+of ``articles.attrs["rejections"]`` (``origin``, ``reason``), a warning says how many, and
+``pages read == articles.origin.nunique() + len(rejections)``.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import html
+import io
+import json
+import re
+import tomllib
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import compress
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from toolkit.arabic import canonical_letters, is_arabic, normalise, tokenize
+from toolkit.errors import InputError
+
+__all__ = [
+    "ARTICLE_COLUMNS",
+    "DEFAULT_COLUMNS",
+    "KINDS",
+    "BoilerplateRules",
+    "boilerplate_rules",
+    "load_articles",
+    "read_articles",
+    "save_articles",
+    "validate_articles",
+]
+
+_STRING = pd.StringDtype("pyarrow")
+_TAGS = pd.ArrowDtype(pa.list_(pa.string()))
+
+#: The articles DataFrame: column -> dtype, in column order (see the module docstring).
+ARTICLE_COLUMNS: Mapping[str, Any] = MappingProxyType(
+    {
+        "article_id": _STRING,
+        "kind": _STRING,
+        "parent_id": _STRING,
+        "title": _STRING,
+        "text": _STRING,
+        "text_norm": _STRING,
+        "source": _STRING,
+        "published_at": pd.DatetimeTZDtype("ns", "UTC"),
+        "url": _STRING,
+        "tags": _TAGS,
+        "category": _STRING,
+        "origin": _STRING,
+        "n_words": np.dtype("int64"),
+        "duplicate_of": _STRING,
+    }
+)
+KINDS = ("article", "embedded", "headline")
+_REJECTION_COLUMNS = ("origin", "reason")
+
+#: Export column names tried for each field, in order (case-insensitive); ``column_map`` overrides.
+DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "article_id": ("id", "article_id", "doc_id", "docid", "docno", "postid", "post_id", "guid", "uuid"),
+        "text": ("text", "body", "content", "full_text", "fulltext", "article", "article_text", "article_body"),
+        "title": ("title", "headline", "heading"),
+        "published_at": (
+            "published_at",
+            "published",
+            "published_time",
+            "publish_date",
+            "pubdate",
+            "date_published",
+            "date",
+            "datetime",
+            "timestamp",
+        ),
+        "source": ("source", "outlet", "publisher", "site_name", "sitename", "site", "newspaper"),
+        "url": ("url", "link", "href", "permalink"),
+        "tags": ("tags", "keywords", "keyword", "tag"),
+        "category": ("category", "label", "section", "categories", "class"),
+    }
+)
+
+_SUFFIX_KINDS = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+# Below this share of Arabic letters a decoded page is taken for the wrong encoding or not Arabic news.
+_MIN_ARABIC_SHARE = 0.3
+# A progress bar is shown (progress=None) from this many input files on.
+_PROGRESS_FROM_FILES = 50
+
+
+# ---------------------------------------------------------------- schema
+
+
+def validate_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """Check ``articles`` against `ARTICLE_COLUMNS` and return it; raise `InputError` naming the problem.
+
+    Checks the columns, their order and dtypes, unique ids, kinds, and that ``parent_id`` and
+    ``duplicate_of`` name rows of the frame.
+
+    >>> validate_articles(load_articles("data/raw")).shape   # doctest: +SKIP
+    (11, 14)
+    >>> validate_articles(pd.DataFrame({"text": ["..."]}))
+    Traceback (most recent call last):
+    ...
+    toolkit.errors.InputError: articles: missing columns article_id, kind, parent_id, title, text_norm, ...
+    """
+    problem = _schema_problem(articles)
+    if problem:
+        raise InputError("articles", problem)
+    return articles
+
+
+def _schema_problem(articles: pd.DataFrame) -> str | None:
+    missing = [c for c in ARTICLE_COLUMNS if c not in articles.columns]
+    if missing:
+        shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        return f"missing columns {shown}"
+    if list(articles.columns) != list(ARTICLE_COLUMNS):
+        return f"columns must be, in this order: {', '.join(ARTICLE_COLUMNS)}"
+    wrong = [f"{c} is {articles[c].dtype}, not {d}" for c, d in ARTICLE_COLUMNS.items() if articles[c].dtype != d]
+    if wrong:
+        return "; ".join(wrong)
+    ids = articles["article_id"]
+    if ids.isna().any() or ids.duplicated().any():
+        return f"article_id must be unique and not empty: {ids[ids.isna() | ids.duplicated()].head(3).tolist()}"
+    odd_kinds = set(articles["kind"].dropna().unique()) - set(KINDS) | (
+        {None} if articles["kind"].isna().any() else set()
+    )
+    if odd_kinds:
+        return f"kind must be one of {', '.join(KINDS)}, not {sorted(map(str, odd_kinds))}"
+    if (articles["parent_id"].isna() != (articles["kind"] == "article")).any():
+        return "parent_id must be empty exactly for kind 'article'"
+    for column in ("parent_id", "duplicate_of"):
+        unknown = articles[column].dropna()
+        unknown = unknown[~unknown.isin(ids)]
+        if len(unknown):
+            return f"{column} names rows that are not there: {unknown.head(3).tolist()}"
+    if articles["text"].isna().any() or articles["text_norm"].isna().any():
+        return "text and text_norm must not be empty"
+    return None
+
+
+def _empty_rejections() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.array([], dtype=_STRING) for c in _REJECTION_COLUMNS})
+
+
+def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``articles`` to a Parquet file and its rejections to ``<stem>.rejections.csv`` beside it.
+
+    Returns the path of the rejections CSV (written even when empty, with its header).
+
+    >>> save_articles(load_articles("data/raw"), "data/processed/articles.parquet")  # doctest: +SKIP
+    PosixPath('data/processed/articles.rejections.csv')
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A list column written with its Arrow dtype cannot be read back by a plain pd.read_parquet.
+    validate_articles(articles).astype({"tags": object}).to_parquet(path, index=False)
+    rejections_path = path.with_name(f"{path.stem}.rejections.csv")
+    articles.attrs.get("rejections", _empty_rejections()).to_csv(rejections_path, index=False)
+    return rejections_path
+
+
+def read_articles(path: str | Path) -> pd.DataFrame:
+    """Read an articles Parquet file written by `save_articles`, with its dtypes and rejections.
+
+    >>> articles = read_articles("data/processed/articles.parquet")   # doctest: +SKIP
+    """
+    path = Path(path)
+    try:
+        articles = pd.read_parquet(path)
+        articles = articles.astype({c: d for c, d in ARTICLE_COLUMNS.items() if c in articles.columns})
+    except (OSError, ValueError, TypeError, pa.ArrowException) as err:
+        raise InputError(path, f"not an articles Parquet file ({err})") from err
+    rejections_path = path.with_name(f"{path.stem}.rejections.csv")
+    if rejections_path.is_file():
+        articles.attrs["rejections"] = pd.read_csv(rejections_path, dtype=str).astype(_STRING)
+    return validate_articles(articles)
+
+
+# ---------------------------------------------------------------- boilerplate rules
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    action: str
+    line: re.Pattern[str]  # the whole line; group "value" is the rest of a "start" line
+    max_words: int | None
+    last_line: bool
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    """The boilerplate table, compiled: made by `boilerplate_rules`, used by `load_articles`."""
+
+    rules: tuple[_Rule, ...]
+    bullets: str
+    paragraphs: Mapping[str, float]
+    stories: Mapping[str, float]
+    time_zones: Mapping[str, str]
+    # A line that some rule may match, or starts with a bullet: the rest of a text needs no rule work.
+    candidate_line: re.Pattern[str] = field(repr=False)
+
+    @property
+    def names(self) -> list[str]:
+        """Rule names in the order they are tried."""
+        return [rule.name for rule in self.rules]
+
+    def classify(self, line: str, *, last: bool) -> tuple[_Rule, str] | None:
+        """The first rule that matches ``line`` and the line's value, or None for a story line."""
+        if not self.candidate_line.match(line):
+            return None
+        for rule in self.rules:
+            found = rule.line.fullmatch(line)
+            if found is None or (rule.last_line and not last):
+                continue
+            value = (found.groupdict().get("value") or "").strip(_VALUE_TRIM)
+            if rule.max_words is None or len(value.split()) <= rule.max_words:
+                return rule, value
+        return None
+
+
+_ACTIONS = ("drop", "source", "tags", "end", "embedded", "related")
+_VALUE_TRIM = " \t:：-–—،,.؛;/|«»\"'“”()"
+# Decoration allowed before a marker («// انتهى //», «-- المصدر»), but not an opening bracket or quote.
+_DECORATION = r"[^\w\n(\[{«\"“'‘]*"
+_SEPARATOR = r"\s*[:：\-–—،,]+\s*"
+
+
+def boilerplate_rules(path: str | Path | None = None) -> BoilerplateRules:
+    """Read the boilerplate table: the built-in ``toolkit/data/boilerplate.toml``, extended by ``path``.
+
+    In the user's file (same layout) a ``[[rule]]`` with a built-in rule's name replaces it
+    (``enabled = false`` switches it off), a new name is added after the built-in rules, and keys of
+    ``[paragraphs]``, ``[stories]`` and ``[time_zones]`` override the built-in ones.
+
+    >>> rules = boilerplate_rules()
+    >>> rules.names[:3]
+    ['source line', 'reprinted from', 'tag line']
+    >>> rule, value = rules.classify("المصدر: الجزيرة", last=False)
+    >>> rule.action, value
+    ('source', 'الجزيرة')
+    >>> rules.classify("إعلان", last=False)[0].name
+    'advertisement marker'
+    >>> rules.classify("إعلان وزارة الدفاع عن صفقة جديدة", last=False) is None
+    True
+    """
+    return _compiled_rules(None if path is None else str(Path(path).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _compiled_rules(path: str | None) -> BoilerplateRules:
+    table = tomllib.loads(resources.files("toolkit.data").joinpath("boilerplate.toml").read_text(encoding="utf-8"))
+    if path is not None:
+        try:
+            user = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise InputError(path, f"cannot read the boilerplate rules ({err})") from err
+        table = _merge_tables(table, user)
+    source = path or "toolkit/data/boilerplate.toml"
+    rules = tuple(_compile_rule(entry, source) for entry in table.get("rule", []) if entry.get("enabled", True))
+    bullets = table.get("bullets", "")
+    alternatives = [rule.line.pattern.replace("(?P<value>", "(?:") + "$" for rule in rules]
+    if bullets:
+        alternatives.append(f"[{re.escape(bullets)}]")
+    return BoilerplateRules(
+        rules=rules,
+        bullets=bullets,
+        paragraphs=MappingProxyType(dict(table.get("paragraphs", {}))),
+        stories=MappingProxyType(dict(table.get("stories", {}))),
+        time_zones=MappingProxyType(dict(table.get("time_zones", {}))),
+        candidate_line=re.compile("^(?:" + "|".join(alternatives or ["(?!)"]) + ")", re.MULTILINE | re.IGNORECASE),
+    )
+
+
+def _merge_tables(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    merged = {**base, **{k: v for k, v in user.items() if k not in ("rule", "paragraphs", "stories", "time_zones")}}
+    for section in ("paragraphs", "stories", "time_zones"):
+        merged[section] = {**base.get(section, {}), **user.get(section, {})}
+    by_name = {entry["name"]: entry for entry in base.get("rule", [])}
+    for entry in user.get("rule", []):
+        by_name[entry.get("name", f"rule {len(by_name) + 1}")] = entry
+    merged["rule"] = list(by_name.values())
+    return merged
+
+
+def _compile_rule(entry: Mapping[str, Any], source: str) -> _Rule:
+    name = entry.get("name", "?")
+    action, match = entry.get("action"), entry.get("match", "line")
+    if action not in _ACTIONS or match not in ("line", "start") or ("phrases" in entry) == ("pattern" in entry):
+        raise InputError(
+            source,
+            f"rule {name!r}: needs action ({', '.join(_ACTIONS)}), match (line or start) and phrases or a pattern",
+        )
+    if "pattern" in entry:
+        body = f"(?:{entry['pattern']})"
+    else:
+        phrases = "|".join(_phrase_pattern(p) for p in entry["phrases"])
+        if match == "line":
+            body = rf"{_DECORATION}(?:{phrases})[^\w\n]*"
+        elif entry.get("separator", False):
+            body = rf"{_DECORATION}(?:{phrases}){_SEPARATOR}(?P<value>.*)"
+        else:
+            # Not the start of a longer word («سمات» is not «سماته»).
+            body = rf"{_DECORATION}(?:{phrases})(?![^\W_])[^\w\n]*?(?P<value>.*)"
+    try:
+        line = re.compile(body, re.IGNORECASE)
+    except re.error as err:
+        raise InputError(source, f"rule {name!r}: bad pattern ({err})") from err
+    return _Rule(name, action, line, entry.get("max_words"), bool(entry.get("last_line", False)))
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A regex finding ``phrase`` in canonical text however it is spelled, by `normalise`'s folds."""
+    variants, ignorable = _spelling_variants()
+    parts = []
+    for char in normalise(phrase):
+        if char.isspace():
+            parts.append(r"\s+")
+        else:
+            parts.append(variants.get(char, re.escape(char)) + ignorable)
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _spelling_variants() -> tuple[dict[str, str], str]:
+    # Derived from normalise itself (not a second normaliser): which Arabic code points it folds together,
+    # and which it removes (diacritics, tatweel).
+    groups: dict[str, set[str]] = {}
+    for code in range(0x0600, 0x0700):
+        char = chr(code)
+        groups.setdefault(normalise(char), set()).add(char)
+    ignorable = "[" + "".join(sorted(groups.pop("", set()))) + "]*"
+    variants = {
+        folded: "[" + re.escape("".join(sorted(chars | {folded}))) + "]"
+        for folded, chars in groups.items()
+        if len(folded) == 1 and chars - {folded}
+    }
+    return variants, ignorable
+
+
+# ---------------------------------------------------------------- reading inputs
+
+
+class _Rejected(Exception):
+    """An input that gives no row; the message is the reason."""
+
+
+@dataclass
+class _Record:
+    """One page or export row, before cleaning."""
+
+    origin: str
+    article_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    published: Any = None
+    url: str | None = None
+    tags: list[str] = field(default_factory=list)
+    category: str | None = None
+
+
+def _input_files(inputs: str | Path | Sequence[str | Path]) -> list[Path]:
+    """Files named by ``inputs`` (files, folders, globs), in order, each once."""
+    items = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    if not items:
+        raise InputError("inputs", "no input given")
+    files: dict[Path, None] = {}
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found = [f for f in sorted(path.rglob("*")) if _is_input_file(f, path)]
+            if not found:
+                raise InputError(path, f"no input files ({', '.join(sorted(_SUFFIX_KINDS))}) in this folder")
+        elif path.is_file():
+            found = [path]
+        elif glob.has_magic(str(item)):
+            found = [Path(m) for m in sorted(glob.glob(str(item), recursive=True)) if Path(m).is_file()]
+            if not found:
+                raise InputError(item, "no file matches this pattern")
+        else:
+            raise InputError(item, "no such file or folder")
+        files.update(dict.fromkeys(found))
+    return list(files)
+
+
+def _is_input_file(path: Path, root: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return path.is_file() and not hidden and _file_kind(path) in _SUFFIX_KINDS.values()
+
+
+def _file_kind(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    return _SUFFIX_KINDS.get(suffixes[-1] if suffixes else "", "other")
+
+
+@dataclass(frozen=True)
+class _InputFile:
+    path: Path
+    name: str  # as origins spell it
+    stem: str  # the id of a page, the prefix of an export's row ids
+
+    @classmethod
+    def at(cls, path: Path) -> _InputFile:
+        name = path.name[: -len(".gz")] if path.name.lower().endswith(".gz") else path.name
+        return cls(path, path.as_posix(), Path(name).stem)
+
+
+def _records(path: Path, column_map: Mapping[str, str]) -> Iterator[_Record | tuple[str, str]]:
+    """The records of one file, or (origin, reason) for each part that gives none."""
+    file = _InputFile.at(path)
+    kind = _file_kind(path)
+    try:
+        if kind == "parquet":
+            yield from _table_records(pd.read_parquet(path), file, column_map)
+            return
+        text = _decode(_read_bytes(path))
+        if kind == "jsonl":
+            yield from _json_lines_records(text, file, column_map)
+        elif kind == "json":
+            yield from _json_records(text, file, column_map)
+        elif kind in ("csv", "tsv"):
+            table = pd.read_csv(io.StringIO(text), sep="\t" if kind == "tsv" else ",", dtype=str, keep_default_na=False)
+            yield from _table_records(table, file, column_map)
+        elif kind == "html" or _looks_like_html(text):
+            yield _html_record(text, file)
+        else:
+            yield _Record(origin=file.name, article_id=file.stem, text=_checked_page_text(text))
+    except _Rejected as reason:
+        yield file.name, str(reason)
+    except (OSError, ValueError, pa.ArrowException) as err:  # includes JSON, CSV and Parquet parse errors
+        yield file.name, f"cannot read {kind} file: {_first_line(err)}"
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
+def _read_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            raise _Rejected(f"broken gzip file ({_first_line(err)})") from err
+    return data
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _decode(data: bytes) -> str:
+    """Bytes to text: BOM, then strict UTF-8, then UTF-16 without BOM, then Windows-1256 and the guess of
+    charset-normalizer (a legacy decoding is taken only if it gives Arabic text)."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+        raise _Rejected("empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as err:
+                raise _Rejected(f"undecodable: starts with a {encoding} BOM but is not {encoding}") from err
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise _Rejected("binary file (NUL bytes), not text")
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for encoding in _legacy_encodings(data):
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if is_arabic(text[:20_000], min_share=_MIN_ARABIC_SHARE):
+            return text
+    raise _Rejected("undecodable: not UTF-8 or UTF-16, and no Arabic text as Windows-1256 or a detected encoding")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    if len(data) % 2:
+        return None
+    # ASCII characters (spaces, newlines, digits) have a NUL high byte: odd positions for little-endian.
+    encoding = "utf-16-le" if data[1::2].count(0) >= data[0::2].count(0) else "utf-16-be"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if is_arabic(text[:20_000], min_share=_MIN_ARABIC_SHARE) else None
+
+
+def _legacy_encodings(data: bytes) -> list[str]:
+    from charset_normalizer import from_bytes
+
+    guess = from_bytes(data[:100_000]).best()
+    return ["cp1256"] + ([guess.encoding] if guess is not None and guess.encoding != "cp1256" else [])
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def _checked_page_text(text: str) -> str:
+    """Page text that is Arabic news, or a rejection saying what it is instead."""
+    sample = text[:5_000]
+    if not any(c.isalpha() for c in sample):
+        raise _Rejected("no text (no letters)")
+    if not is_arabic(sample, min_share=_MIN_ARABIC_SHARE):
+        raise _Rejected(f"no Arabic text (under {_MIN_ARABIC_SHARE:.0%} of its letters are Arabic)")
+    return text
+
+
+def _html_record(text: str, file: _InputFile) -> _Record:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        text,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+    )
+    body = (document.text or "") if document is not None else ""
+    title = (document.title or None) if document is not None else None
+    lines = body.split("\n")
+    # trafilatura repeats the headline as the first line of the text.
+    if title and lines and lines[0].strip() == title.strip():
+        body = "\n".join(lines[1:])
+    if not body.strip():
+        raise _Rejected("HTML page without main text")
+    return _Record(
+        origin=file.name,
+        article_id=file.stem,
+        text=_checked_page_text(body),
+        title=title,
+        source=document.sitename or None,
+        published=document.date or None,
+        url=document.url or None,
+        tags=_split_tags(document.tags or []),
+        category=", ".join(document.categories) if document.categories else None,
+    )
+
+
+def _json_records(text: str, file: _InputFile, column_map: Mapping[str, str]) -> Iterator[_Record | tuple[str, str]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Rejected(f"malformed JSON ({err})") from err
+    if isinstance(data, dict):
+        yield _mapped_record(data, file.name, file.stem, column_map)
+    elif isinstance(data, list) and data:
+        for number, item in enumerate(data, start=1):
+            yield _export_row(item, file, number, column_map)
+    else:
+        raise _Rejected("JSON file is neither a record (object) nor a list of records")
+
+
+def _json_lines_records(
+    text: str, file: _InputFile, column_map: Mapping[str, str]
+) -> Iterator[_Record | tuple[str, str]]:
+    yielded = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        yielded = True
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield f"{file.name}:{number}", f"malformed JSON line ({err.msg}, column {err.colno})"
+            continue
+        yield _export_row(item, file, number, column_map)
+    if not yielded:
+        raise _Rejected("empty file (no JSON lines)")
+
+
+def _table_records(
+    table: pd.DataFrame, file: _InputFile, column_map: Mapping[str, str]
+) -> Iterator[_Record | tuple[str, str]]:
+    if table.empty:
+        raise _Rejected("no rows")
+    for number, item in enumerate(table.to_dict("records"), start=1):
+        yield _export_row(item, file, number, column_map)
+
+
+def _export_row(item: Any, file: _InputFile, number: int, column_map: Mapping[str, str]) -> _Record | tuple[str, str]:
+    origin = f"{file.name}:{number}"
+    if not isinstance(item, dict):
+        return origin, "not a record (JSON object)"
+    try:
+        return _mapped_record(item, origin, f"{file.stem}:{number}", column_map)
+    except _Rejected as reason:
+        return origin, str(reason)
+
+
+def _mapped_record(item: Mapping[str, Any], origin: str, default_id: str, column_map: Mapping[str, str]) -> _Record:
+    columns = _columns(tuple(item), tuple(column_map.items()))
+    values = {name: _present(item[column]) for name, column in columns.items()}
+    text = values.get("text")
+    if not isinstance(text, str):
+        raise _Rejected(f"no text (looked for the column {columns.get('text') or ' / '.join(DEFAULT_COLUMNS['text'])})")
+    url = _as_text(values.get("url"))
+    return _Record(
+        origin=origin,
+        article_id=_as_text(values.get("article_id")) or default_id,
+        text=text,
+        title=_as_text(values.get("title")),
+        source=_as_text(values.get("source")) or _host(url),
+        published=values.get("published_at"),
+        url=url,
+        tags=_split_tags(values.get("tags")),
+        category=_as_text(values.get("category")) or _scraped_category(item),
+    )
+
+
+@lru_cache(maxsize=256)
+def _columns(keys: tuple[str, ...], column_map: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Field -> column of a record with these keys (cached: an export's records share their keys)."""
+    by_lower = {key.lower(): key for key in reversed(keys)}
+    columns = {}
+    for field_, aliases in DEFAULT_COLUMNS.items():
+        found = next((by_lower[a] for a in aliases if a in by_lower), None)
+        if found is not None:
+            columns[field_] = found
+    for field_, column in column_map:
+        if column not in keys:
+            raise _Rejected(f"no column {column!r} for {field_} (columns: {', '.join(keys)})")
+        columns[field_] = column
+    return columns
+
+
+def _present(value: Any) -> Any:
+    """None for the ways an export says "no value" (None, NaN, NaT, empty string)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def _as_text(value: Any) -> str | None:
+    return None if value is None else str(value).strip() or None
+
+
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _scraped_category(item: Mapping[str, Any]) -> str | None:
+    # Scraped Al Mayadeen records carry the site section in "classes": [{"mapping": "category", ...}].
+    classes = item.get("classes")
+    if isinstance(classes, list):
+        for entry in classes:
+            if isinstance(entry, dict) and entry.get("mapping") == "category" and entry.get("value"):
+                return str(entry["value"]).strip() or None
+    return None
+
+
+_TAG_SEPARATORS = re.compile(r"\s*[,،;؛|]+\s*")
+
+
+def _split_tags(value: Any) -> list[str]:
+    """A tag list from a list, or from a tag line: split on commas when it has them, else on spaces, joining a
+    word that starts with ال onto a preceding word that does not (وزير الدفاع, حقوق الإنسان)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = canonical_letters(value).strip(_VALUE_TRIM)
+        if _TAG_SEPARATORS.search(text):
+            parts = _TAG_SEPARATORS.split(text)
+        else:
+            parts = []
+            for word in text.split():
+                if parts and word.startswith("ال") and not parts[-1].split()[-1].startswith("ال"):
+                    parts[-1] = f"{parts[-1]} {word}"
+                else:
+                    parts.append(word)
+    else:
+        parts = [canonical_letters(str(v)) for v in value if _present(v) is not None]
+    return list(dict.fromkeys(p.strip(_VALUE_TRIM) for p in parts if p.strip(_VALUE_TRIM)))
+
+
+# ---------------------------------------------------------------- cleaning a page
+
+
+@dataclass
+class _Page:
+    """A page split by the boilerplate rules (lines are canonical text)."""
+
+    story: list[str] = field(default_factory=list)
+    source: str | None = None
+    tags: list[str] = field(default_factory=list)
+    embedded: list[list[str]] = field(default_factory=list)  # title line, then text lines
+    headlines: list[str] = field(default_factory=list)
+
+
+def _split_page(text: str, rules: BoilerplateRules) -> _Page:
+    lines = [line for line in text.split("\n") if line]
+    if not any(map(rules.candidate_line.match, lines)):
+        return _Page(story=lines)
+    if rules.bullets:
+        lines = [line.lstrip(rules.bullets + " ") for line in lines]
+        lines = [line for line in lines if line]
+    marks = [rules.classify(line, last=i == len(lines) - 1) for i, line in enumerate(lines)]
+    return _PageReader(lines, marks, int(rules.paragraphs.get("headline_max_words", 20))).read()
+
+
+@dataclass
+class _PageReader:
+    """Walks a page's lines once, sending each to the story, a field, a block or the bin."""
+
+    lines: list[str]
+    marks: list[tuple[_Rule, str] | None]
+    headline_max_words: int
+    page: _Page = field(default_factory=_Page)
+    position: int = 0
+    story_ended: bool = False  # a source, tag, trailer or related line came: what follows is not the story
+
+    def read(self) -> _Page:
+        while self.position < len(self.lines):
+            mark = self.marks[self.position]
+            self.position += 1
+            if mark is None:
+                self.page.story.append(self.lines[self.position - 1])
+            else:
+                self._act(*mark)
+        return self.page
+
+    def _act(self, rule: _Rule, value: str) -> None:
+        if rule.action == "source":
+            self.page.source = self.page.source or value or None
+        elif rule.action == "tags":
+            self.page.tags.extend(_split_tags(value))
+        elif rule.action == "end":
+            self._unmarked_lines()  # the trailer's time code and the like
+        elif rule.action == "related":
+            self.page.headlines.extend([value] if value else [])
+            self.page.headlines.extend(self._headline_lines())
+        elif rule.action == "embedded":
+            self._read_also(value)
+        if rule.action != "drop" and rule.action != "embedded":
+            self.story_ended = True
+
+    def _read_also(self, value: str) -> None:
+        if not self.story_ended:
+            # Links inside the story: the linked headlines, then the story goes on.
+            self.page.headlines.extend([value] if value else self._headline_lines())
+            return
+        block = ([value] if value else []) + self._unmarked_lines()
+        if len(block) > 1:
+            self.page.embedded.append(block)
+        else:
+            self.page.headlines.extend(block)
+
+    def _unmarked_lines(self) -> list[str]:
+        start = self.position
+        while self.position < len(self.lines) and self.marks[self.position] is None:
+            self.position += 1
+        return self.lines[start : self.position]
+
+    def _headline_lines(self) -> list[str]:
+        start = self.position
+        while (
+            self.position < len(self.lines)
+            and self.marks[self.position] is None
+            and _is_headline(self.lines[self.position], self.headline_max_words)
+        ):
+            self.position += 1
+        return self.lines[start : self.position]
+
+
+def _is_headline(line: str, max_words: int) -> bool:
+    # A story sentence ends with a full stop or introduces what follows; a headline rarely does.
+    return len(line.split()) <= max_words and not line.rstrip().endswith((".", ":", "؛"))
+
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class _Paragraphs:
+    """A story's paragraphs (canonical text), their normalised forms and those split into words.
+
+    The words are split once and serve the repeat checks, the word count and the duplicate sample.
+    """
+
+    text: list[str]
+    norms: list[str]
+    words: list[list[str]]
+
+    @classmethod
+    def of_headline(cls, headline: str) -> _Paragraphs:
+        norm = normalise(headline)
+        return cls([headline], [norm], [norm.split()])
+
+    def sample(self) -> frozenset[tuple[str, str, str]]:
+        """Word 3-grams starting with a long word: what near-duplicate stories are first looked for by."""
+        long_word = _SAMPLE_WORD_LENGTH.__le__
+        return frozenset(
+            (words[i], words[i + 1], words[i + 2])
+            for words in self.words
+            for i in compress(range(len(words) - 2), map(long_word, map(len, words)))
+        )
+
+
+def _distinct_paragraphs(paragraphs: list[str], settings: Mapping[str, float]) -> _Paragraphs:
+    """Paragraphs without repeats (see [paragraphs] in the rules)."""
+    norms = normalise("\n".join(paragraphs)).split("\n")
+    if len(norms) != len(paragraphs):  # a paragraph of marks only normalises to nothing
+        norms = [normalise(p) for p in paragraphs]
+    kept = [i for i, norm in enumerate(norms) if norm]
+    if len(set(norms)) < len(norms):
+        kept = _first_occurrences(norms, kept)
+    words = {i: norms[i].split() for i in kept}
+    if len(kept) > 3:
+        kept = _without_near_repeats(norms, words, kept, settings)
+    return _Paragraphs([paragraphs[i] for i in kept], [norms[i] for i in kept], [words[i] for i in kept])
+
+
+def _first_occurrences(norms: list[str], indices: list[int]) -> list[int]:
+    seen: set[str] = set()
+    first = []
+    for i in indices:
+        if norms[i] not in seen:
+            seen.add(norms[i])
+            first.append(i)
+    return first
+
+
+# Whitespace words pre-filter (cheap), tokens decide: a paragraph that has not even this share of its
+# whitespace words anywhere in the earlier paragraphs together is no near repeat of one of them.
+_PREFILTER_SHARE = 0.4
+
+
+def _without_near_repeats(
+    norms: list[str], words: dict[int, list[str]], kept: list[int], settings: Mapping[str, float]
+) -> list[int]:
+    min_words = int(settings.get("near_duplicate_min_words", 12))
+    containment = float(settings.get("near_duplicate_containment", 0.65))
+    jaccard = float(settings.get("near_duplicate_jaccard", 0.44))
+    word_sets = {i: set(words[i]) for i in kept}
+    tokens: dict[int, frozenset[str]] = {}
+
+    def tokens_of(i: int) -> frozenset[str]:
+        if i not in tokens:
+            tokens[i] = frozenset(tokenize(norms[i], normalised=True))
+        return tokens[i]
+
+    result: list[int] = []
+    pool: set[str] = set()  # words of all the paragraphs a paragraph is compared with
+    pooled = 1  # never the lede (first paragraph) nor the paragraph right before: both restate by design
+    for j in kept:
+        while pooled < len(kept) and kept[pooled] <= j - 2:
+            pool |= word_sets[kept[pooled]]
+            pooled += 1
+        mine = word_sets[j]
+        least = _PREFILTER_SHARE * len(mine)
+        if len(mine) >= min_words and len(mine & pool) >= least:
+            earlier = [i for i in result[1:] if i <= j - 2 and len(mine & word_sets[i]) >= least]
+            b = tokens_of(j) if earlier else frozenset()
+            numbers = set(_NUMBER.findall(norms[j])) if earlier else set()
+            if len(b) >= min_words and any(
+                _near_repeat(tokens_of(i), b, containment, jaccard) and numbers <= set(_NUMBER.findall(norms[i]))
+                for i in earlier
+            ):
+                continue
+        result.append(j)
+    return result
+
+
+def _near_repeat(a: frozenset[str], b: frozenset[str], containment: float, jaccard: float) -> bool:
+    if len(b) > len(a):
+        return False
+    shared = len(a & b)
+    return shared >= containment * len(b) and shared >= jaccard * (len(a) + len(b) - shared)
+
+
+def _rows(record: _Record, rules: BoilerplateRules) -> list[dict[str, Any]]:
+    """The rows of one page or export record: its story, then embedded stories, then headlines."""
+    page = _split_page(canonical_letters(html.unescape(record.text)), rules)
+    story = _distinct_paragraphs(page.story, rules.paragraphs)
+    if not story.text:
+        raise _Rejected("no story text left after removing boilerplate")
+    article_id, source, origin = record.article_id, record.source or page.source, record.origin
+    title = canonical_letters(record.title) if record.title else None
+    rows = [
+        _row(article_id, "article", None, title, story, source, origin)
+        | {
+            "published_at": record.published,
+            "url": record.url,
+            "tags": record.tags + [tag for tag in page.tags if tag not in record.tags],
+            "category": record.category,
+        }
+    ]
+    for number, (title, *lines) in enumerate(page.embedded, start=1):
+        paragraphs = _distinct_paragraphs(lines, rules.paragraphs)
+        if not paragraphs.text:  # only a title is left: a headline
+            paragraphs = _Paragraphs.of_headline(title)
+        rows.append(_row(f"{article_id}#e{number}", "embedded", article_id, title, paragraphs, source, origin))
+    for number, headline in enumerate(page.headlines, start=1):
+        paragraphs = _Paragraphs.of_headline(headline)
+        rows.append(_row(f"{article_id}#h{number}", "headline", article_id, headline, paragraphs, source, origin))
+    return rows
+
+
+def _row(
+    article_id: str,
+    kind: str,
+    parent_id: str | None,
+    title: str | None,
+    paragraphs: _Paragraphs,
+    source: str | None,
+    origin: str,
+) -> dict[str, Any]:
+    return {
+        "article_id": article_id,
+        "kind": kind,
+        "parent_id": parent_id,
+        "title": title,
+        "text": "\n\n".join(paragraphs.text),
+        "text_norm": "\n\n".join(paragraphs.norms),
+        "source": source,
+        "published_at": None,
+        "url": None,
+        "tags": [],
+        "category": None,
+        "origin": origin,
+        "n_words": sum(map(len, paragraphs.words)),
+        # Not a column: the 3-gram sample of a story, for finding near duplicates (see _duplicate_of).
+        "sample": paragraphs.sample() if kind != "headline" else frozenset(),
+    }
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def _duplicate_of(rows: list[dict[str, Any]], settings: Mapping[str, float]) -> list[str | None]:
+    """For each row, the article_id of the first row it repeats, or None.
+
+    Stories (articles, embedded) repeat a story with the same normalised text, or one whose word 3-gram
+    sets have a Jaccard index of at least ``near_duplicate_jaccard``. A headline repeats an earlier row whose
+    title (or headline) is the same after normalisation. A row always points to a row that repeats nothing.
+    """
+    first_of = _near_duplicate_stories(rows, settings)
+    seen_titles: dict[str, int] = {}
+    for k, row in enumerate(rows):
+        headline = row["kind"] == "headline"
+        title = row["text_norm"] if headline else normalise(row["title"]) if row["title"] else None
+        if headline and title in seen_titles:
+            first_of[k] = seen_titles[title]
+        if title:
+            seen_titles.setdefault(title, first_of.get(k, k))
+    return [rows[first_of[k]]["article_id"] if k in first_of else None for k in range(len(rows))]
+
+
+def _near_duplicate_stories(rows: list[dict[str, Any]], settings: Mapping[str, float]) -> dict[int, int]:
+    threshold = float(settings.get("near_duplicate_jaccard", 0.5))
+    min_words = int(settings.get("near_duplicate_min_words", 30))
+    first_of: dict[int, int] = {}
+    by_text: dict[str, int] = {}
+    long_stories = []
+    for k, row in enumerate(rows):
+        if row["kind"] == "headline":
+            continue
+        original = by_text.setdefault(row["text_norm"], k)
+        if original != k:
+            first_of[k] = original
+        elif row["n_words"] >= min_words:
+            long_stories.append(k)
+    for k, candidates in _candidate_pairs(rows, long_stories, threshold).items():
+        b = _shingles(rows[k]["text_norm"])
+        for earlier in candidates:
+            a = _shingles(rows[earlier]["text_norm"])
+            shared = len(a & b)
+            if shared >= threshold * (len(a) + len(b) - shared):
+                first_of[k] = first_of.get(earlier, earlier)
+                break
+    return first_of
+
+
+def _shingles(text_norm: str) -> set[tuple[str, ...]]:
+    words = text_norm.split()
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+# A sampled 3-gram starts with a word of at least this many letters (content words, mostly); sampling by
+# the words themselves (not by a hash) makes the result the same in every run.
+_SAMPLE_WORD_LENGTH = 9
+# A sampled 3-gram in more stories than this is a stock phrase, not evidence of copying.
+_MAX_POSTING = 50
+
+
+def _candidate_pairs(rows: list[dict[str, Any]], stories: list[int], threshold: float) -> dict[int, list[int]]:
+    """For each story, the earlier stories whose samples suggest a Jaccard index near ``threshold``."""
+    postings: dict[tuple[str, ...], list[int]] = {}
+    for k in stories:
+        for shingle in rows[k]["sample"]:
+            postings.setdefault(shingle, []).append(k)
+    shared: dict[tuple[int, int], int] = {}
+    for posting in postings.values():
+        if 1 < len(posting) <= _MAX_POSTING:
+            for i, earlier in enumerate(posting):
+                for later in posting[i + 1 :]:
+                    shared[earlier, later] = shared.get((earlier, later), 0) + 1
+    candidates: dict[int, list[int]] = {}
+    # Generous: the sample only proposes, the full 3-gram sets decide.
+    for (earlier, later), count in sorted(shared.items()):
+        union = len(rows[earlier]["sample"]) + len(rows[later]["sample"]) - count
+        if count >= (threshold - 0.2) * union:
+            candidates.setdefault(later, []).append(earlier)
+    return dict(sorted(candidates.items()))
+
+
+# ---------------------------------------------------------------- assembling the frame
+
+
+def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules) -> pd.DataFrame:
+    columns = {c: [row[c] for row in rows] for c in ARTICLE_COLUMNS if c not in ("published_at", "duplicate_of")}
+    frame = pd.DataFrame(
+        {
+            **{c: _strings(v) for c, v in columns.items() if ARTICLE_COLUMNS[c] == _STRING},
+            "published_at": _utc_times([row["published_at"] for row in rows], columns["source"], rules.time_zones),
+            "tags": pd.array(columns["tags"], dtype=_TAGS),
+            "n_words": np.array(columns["n_words"], dtype="int64"),
+            "duplicate_of": _strings(_duplicate_of(rows, rules.stories)),
+        }
+    )
+    return frame[list(ARTICLE_COLUMNS)]
+
+
+def _strings(values: list[str | None]) -> pd.api.extensions.ExtensionArray:
+    # Through pyarrow directly: several times faster than pd.array on a list of long strings.
+    return pd.array(pa.array(values, type=pa.large_string()), dtype=_STRING)
+
+
+_HAS_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", re.IGNORECASE)
+
+
+def _utc_times(values: list[Any], sources: list[str | None], time_zones: Mapping[str, str]) -> pd.Series:
+    """Timestamps in UTC; those without an offset are read in their outlet's zone (else UTC)."""
+    times = pd.Series(pd.NaT, index=range(len(values)), dtype=ARTICLE_COLUMNS["published_at"])
+    raw = pd.Series(values, dtype=object)
+    present = raw.notna()
+    if not present.any():
+        return times
+    naive = present & ~raw.map(_has_offset)
+    aware = present & ~naive
+    if aware.any():
+        times[aware] = _parse_times(raw[aware], utc=True)
+    zones = pd.Series([time_zones.get(s or "", "UTC") for s in sources])
+    for zone in zones[naive].unique():
+        group = naive & (zones == zone)
+        local = _parse_times(raw[group], utc=False)
+        times[group] = local.dt.tz_localize(zone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    return times
+
+
+def _has_offset(value: Any) -> bool:
+    if isinstance(value, str):
+        return _HAS_OFFSET.search(value.strip()) is not None
+    return getattr(value, "tzinfo", None) is not None
+
+
+def _parse_times(values: pd.Series, *, utc: bool) -> pd.Series:
+    parsed = pd.to_datetime(values, utc=utc, format="ISO8601", errors="coerce")
+    odd = parsed.isna()
+    if odd.any():  # RFC 2822 and other spellings: slower, one by one
+        parsed[odd] = pd.to_datetime(values[odd], utc=utc, format="mixed", errors="coerce")
+    return parsed.astype(f"datetime64[ns{', UTC' if utc else ''}]")
+
+
+def _unique_id(article_id: str, used: set[str]) -> str:
+    candidate, number = article_id, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{article_id}~{number}"
+    used.add(candidate)
+    return candidate
+
+
+# ---------------------------------------------------------------- the public entry point
+
+
+def load_articles(
+    inputs: str | Path | Sequence[str | Path],
+    *,
+    column_map: Mapping[str, str] | None = None,
+    rules: BoilerplateRules | str | Path | None = None,
+    on_error: Literal["collect", "raise"] = "collect",
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Load pages and exports into the articles DataFrame (see the module docstring and `ARTICLE_COLUMNS`).
+
+    ``inputs``: a file, folder or glob, or a list of them. ``column_map``: export column for an article
+    field, e.g. ``{"text": "body"}``. ``rules``: `boilerplate_rules` or the path of a rules file that
+    extends the built-in table. ``on_error="raise"`` raises `InputError` on the first input that gives no
+    row; by default such inputs are collected in ``articles.attrs["rejections"]`` (with a warning).
+    ``progress``: a progress bar on stderr (None: only for many files).
+
+    A missing input, or inputs that give no row at all, raise `InputError`.
+
+    >>> articles = load_articles("data/raw")
+    >>> articles[["article_id", "kind"]].head(3).to_dict("list")
+    {'article_id': ['000_6115d0bf09f38642', '000_6115d0bf09f38642#e1', '000_6115d0bf09f38642#h1'], \
+'kind': ['article', 'embedded', 'headline']}
+    >>> articles.loc[0, "source"], articles.loc[0, "tags"]
+    ('الجزيرة', ['حريات', 'دراسات', 'وزير الدفاع'])
+    """
+    if on_error not in ("collect", "raise"):
+        raise ValueError(f"on_error must be 'collect' or 'raise', not {on_error!r}")
+    compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
+    column_map = _checked_column_map(column_map or {})
+    files = _input_files(inputs)
+    rows: list[dict[str, Any]] = []
+    rejections: list[tuple[str, str]] = []
+    used_ids: set[str] = set()
+    for item in _with_progress(files, progress):
+        for record in _records(item, column_map):
+            if isinstance(record, _Record):
+                try:
+                    record.article_id = _unique_id(record.article_id, used_ids)
+                    rows.extend(_rows(record, compiled))
+                    continue
+                except _Rejected as reason:
+                    record = (record.origin, str(reason))
+            if on_error == "raise":
+                raise InputError(*record)
+            rejections.append(record)
+    if not rows:
+        first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
+        raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
+    articles = validate_articles(_frame(rows, compiled))
+    articles.attrs["rejections"] = pd.DataFrame(
+        {name: pd.array([r[i] for r in rejections], dtype=_STRING) for i, name in enumerate(_REJECTION_COLUMNS)}
+    )
+    if rejections:
+        pages = articles["origin"].nunique() + len(rejections)
+        warnings.warn(
+            f"{len(rejections)} of {pages} inputs rejected (first: {rejections[0][0]}: {rejections[0][1]}); "
+            'see articles.attrs["rejections"]',
+            stacklevel=2,
+        )
+    return articles
+
+
+def _checked_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
+    unknown = sorted(set(column_map) - set(DEFAULT_COLUMNS))
+    if unknown:
+        raise InputError("column_map", f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
+    return dict(column_map)
+
+
+def _describe(inputs: str | Path | Sequence[str | Path]) -> str:
+    items = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    return str(items[0]) + (f" and {len(items) - 1} more" if len(items) > 1 else "")
+
+
+def _with_progress(files: list[Path], progress: bool | None) -> Iterable[Path]:
+    show = progress if progress is not None else len(files) >= _PROGRESS_FROM_FILES
+    if not show:
+        return files
+    from tqdm.auto import tqdm
+
+    return tqdm(files, unit="file", desc="cleaning", leave=False)

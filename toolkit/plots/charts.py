@@ -1,0 +1,581 @@
+"""The standard charts, static (matplotlib) and interactive (plotly), right to left.
+
+Every chart function takes a tidy table, prepares one long frame of what to
+draw (bars: ``panel, label, value``; lines: ``x, series, value``) and hands it
+to the drawer for ``backend``; the drawers route every string (titles, axis
+labels, tick labels, legends, bar labels) through `display_text` for their
+renderer. Right-to-left conventions: category labels and the value axis on the
+right, bars growing leftwards, titles right-aligned, panels filled from the
+right, legend markers after their text; time still runs left to right.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
+
+from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
+from toolkit.plots.text import display_text
+
+__all__ = [
+    "stories_per_source_chart",
+    "theme_by_source_chart",
+    "theme_comparison_chart",
+    "topic_sizes_chart",
+    "topic_words_chart",
+    "topics_over_time_chart",
+    "word_cloud_chart",
+]
+
+Backend = Literal["matplotlib", "plotly"]
+Value = Literal["share", "count"]
+
+OUTLIER_TOPIC = -1
+UNKNOWN_SOURCE = "مصدر غير معروف"
+_PANEL_COLUMNS = 3
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How to draw: backend, numerals and font, shared by every chart."""
+
+    backend: Backend
+    arabic_digits: bool
+    font: Path
+
+    def text(self, text: object) -> str:
+        """A title, label or category as this backend's renderer needs it."""
+        return display_text(str(text), self.backend)
+
+    def number(self, text: object) -> str:
+        """A tick or bar label: like `text`, with Arabic-Indic digits when asked."""
+        return display_text(str(text), self.backend, arabic_digits=self.arabic_digits)
+
+
+@dataclass(frozen=True)
+class _Labels:
+    title: str
+    value: str
+    percent: bool = False
+
+
+def _style(backend: str, arabic_digits: bool, font: str | Path | None) -> _Style:
+    if backend not in ("matplotlib", "plotly"):
+        raise ValueError(f"backend must be 'matplotlib' or 'plotly', not {backend!r}")
+    return _Style(backend, arabic_digits, arabic_font(font))
+
+
+# ---- the charts: data preparation, one code path for both backends ----------------------------
+
+
+def topic_words_chart(
+    topic_info: pd.DataFrame,
+    *,
+    topics: list[int] | None = None,
+    n_topics: int = 6,
+    n_words: int = 8,
+    title: str = "أهم كلمات كل موضوع",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Top words per topic: one panel of horizontal bars (word weight) per topic.
+
+    ``topic_info`` is a topic model's ``topic_info_`` (``topic, size, words,
+    weights, label``). Without ``topics``, the ``n_topics`` largest topics
+    other than the outliers (-1). Returns a matplotlib ``Figure`` or, with
+    ``backend="plotly"``, a plotly ``Figure``.
+
+    >>> info = pd.DataFrame({"topic": [0], "size": [3], "words": [["زلزال", "هزة"]],
+    ...                      "weights": [[0.4, 0.2]], "label": ["زلزال هزة"]})
+    >>> topic_words_chart(info).axes[0].get_title(loc="right") == display_text("زلزال هزة")
+    True
+    """
+    chosen = _choose_topics(topic_info, topics=topics, n_topics=n_topics)
+    words = _topic_words(chosen).groupby("topic", sort=False).head(n_words)
+    bars = pd.DataFrame({"panel": words["topic_label"], "label": words["word"], "value": words["weight"]})
+    return _draw_bars(bars, _Labels(title, "الوزن"), _style(backend, arabic_digits, font))
+
+
+def topic_sizes_chart(
+    topic_info: pd.DataFrame,
+    *,
+    include_outliers: bool = False,
+    title: str = "حجم كل موضوع",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Topic sizes: one horizontal bar per topic (number of documents), largest on top.
+
+    >>> info = pd.DataFrame({"topic": [-1, 0, 1], "size": [4, 9, 5], "label": ["-", "زلزال هزة", "تعاون دفاع"]})
+    >>> [t.get_text() for t in topic_sizes_chart(info, backend="matplotlib").axes[0].get_yticklabels()] == [
+    ...     display_text("زلزال هزة"), display_text("تعاون دفاع")]
+    True
+    """
+    rows = topic_info if include_outliers else topic_info[topic_info["topic"] != OUTLIER_TOPIC]
+    rows = rows.sort_values("size", ascending=False, kind="stable")
+    bars = pd.DataFrame({"panel": "", "label": rows["label"], "value": rows["size"]})
+    return _draw_bars(bars, _Labels(title, "عدد الوثائق"), _style(backend, arabic_digits, font))
+
+
+def stories_per_source_chart(
+    articles: pd.DataFrame,
+    *,
+    kinds: Sequence[str] | None = ("article",),
+    title: str = "عدد القصص لكل مصدر",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Stories per source (outlet), most first; duplicates (``duplicate_of`` set) are not counted.
+
+    ``kinds`` keeps rows of those kinds when ``articles`` has a ``kind`` column
+    (default: whole articles, not embedded stories or related headlines, as
+    ``theme_attention`` counts them); None keeps all.
+
+    >>> articles = pd.DataFrame({"source": ["الجزيرة", "الجزيرة", None], "duplicate_of": [None, None, None]})
+    >>> fig = stories_per_source_chart(articles, backend="plotly")
+    >>> list(fig.data[0].y), list(fig.data[0].x)
+    (['الجزيرة', 'مصدر غير معروف'], [2, 1])
+    """
+    rows = articles if "duplicate_of" not in articles else articles[articles["duplicate_of"].isna()]
+    if kinds is not None and "kind" in rows:
+        rows = rows[rows["kind"].isin(kinds)]
+    counts = rows["source"].astype("object").fillna(UNKNOWN_SOURCE).value_counts(sort=True)
+    bars = pd.DataFrame({"panel": "", "label": counts.index, "value": counts.to_numpy()})
+    return _draw_bars(bars, _Labels(title, "عدد القصص"), _style(backend, arabic_digits, font))
+
+
+def theme_by_source_chart(
+    attention: pd.DataFrame,
+    *,
+    themes: list[str] | None = None,
+    value: Value = "share",
+    title: str = "الاهتمام بكل محور حسب المصدر",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Theme attention by source: one panel per theme, one bar per source.
+
+    ``attention`` is a by-source attention table (``source, theme, theme_label,
+    n_stories, n_total, share``); ``value`` is ``"share"`` (percent of the
+    source's stories) or ``"count"`` (``n_stories``).
+
+    >>> attention = pd.DataFrame({"source": ["الجزيرة", "بي بي سي"], "theme": "disaster",
+    ...     "theme_label": "الكوارث الطبيعية", "n_stories": [3, 1], "n_total": [10, 10], "share": [0.3, 0.1]})
+    >>> list(theme_by_source_chart(attention, backend="plotly").data[0].x)
+    [30.0, 10.0]
+    """
+    rows = _choose_themes(attention, themes)
+    column = "share" if value == "share" else "n_stories"
+    rows = rows.sort_values(["theme", column], ascending=[True, False], kind="stable")
+    bars = pd.DataFrame(
+        {"panel": rows["theme_label"], "label": rows["source"], "value": _values(rows[column], value == "share")}
+    )
+    labels = _Labels(title, _value_label(value), percent=value == "share")
+    return _draw_bars(bars, labels, _style(backend, arabic_digits, font))
+
+
+def topics_over_time_chart(
+    over_time: pd.DataFrame,
+    *,
+    topics: list[int] | None = None,
+    n_topics: int = 6,
+    value: Value = "share",
+    title: str = "المواضيع عبر الزمن",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Topics over time: one line per topic (share of the period's documents, or count).
+
+    ``over_time`` is ``topics_over_time``'s table (``period, topic, topic_label,
+    n, share``); without ``topics``, the ``n_topics`` largest overall, outliers
+    left out.
+
+    >>> over_time = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]), "topic": 0,
+    ...     "topic_label": "زلزال هزة", "n": [2, 4], "share": [0.5, 0.8]})
+    >>> list(topics_over_time_chart(over_time, backend="plotly").data[0].y)
+    [50.0, 80.0]
+    """
+    if topics is None:
+        totals = over_time[over_time["topic"] != OUTLIER_TOPIC].groupby("topic")["n"].sum()
+        topics = totals.sort_values(ascending=False, kind="stable").index[:n_topics].tolist()
+    rows = over_time[over_time["topic"].isin(topics)]
+    lines = _lines_over_time(rows, series="topic_label", column="share" if value == "share" else "n")
+    labels = _Labels(title, _value_label(value), percent=value == "share")
+    return _draw_lines(lines, labels, _style(backend, arabic_digits, font))
+
+
+def theme_comparison_chart(
+    attention: pd.DataFrame,
+    *,
+    themes: list[str] | None = None,
+    value: Value = "share",
+    title: str | None = None,
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Theme comparison over time: one line per theme (share of each period's stories, or count).
+
+    ``attention`` is an attention table by period (``period, theme,
+    theme_label, n_stories, n_total, share``); ``themes`` picks theme ids. The
+    default title names the themes: "التعاون الأمني مقابل الكوارث الطبيعية عبر الزمن".
+
+    >>> attention = pd.DataFrame({"period": ["2024-01", "2024-01"], "theme": ["security", "disaster"],
+    ...     "theme_label": ["التعاون الأمني", "الكوارث الطبيعية"], "n_stories": [1, 3], "n_total": 4,
+    ...     "share": [0.25, 0.75]})
+    >>> [trace.name for trace in theme_comparison_chart(attention, backend="plotly").data]
+    ['التعاون الأمني', 'الكوارث الطبيعية']
+    """
+    rows = _choose_themes(attention, themes)
+    lines = _lines_over_time(rows, series="theme_label", column="share" if value == "share" else "n_stories")
+    if title is None:
+        title = " مقابل ".join(dict.fromkeys(rows["theme_label"])) + " عبر الزمن"
+    labels = _Labels(title, _value_label(value), percent=value == "share")
+    return _draw_lines(lines, labels, _style(backend, arabic_digits, font))
+
+
+def word_cloud_chart(
+    words: pd.DataFrame,
+    *,
+    max_words: int = 100,
+    seed: int = 42,
+    title: str = "سحابة الكلمات",
+    backend: Backend = "matplotlib",
+    font: str | Path | None = None,
+) -> Any:
+    """An Arabic word cloud from ``words`` (columns ``word, weight``; repeated words add up).
+
+    The cloud is drawn by the ``wordcloud`` package with Pillow, so its words
+    go through ``display_text(word, "pillow")``; the picture is then shown in a
+    matplotlib or plotly figure.
+
+    >>> words = pd.DataFrame({"word": ["زلزال", "هزة", "باكستان"], "weight": [5, 3, 2]})
+    >>> word_cloud_chart(words).axes[0].images[0].get_array().shape
+    (500, 1000, 3)
+    """
+    from wordcloud import WordCloud
+
+    style = _style(backend, False, font)
+    weights = words.groupby("word", sort=False)["weight"].sum()
+    weights = weights[weights > 0]
+    cloud = WordCloud(
+        font_path=str(style.font),
+        width=1000,
+        height=500,
+        background_color="white",
+        prefer_horizontal=1.0,  # Arabic is not written vertically
+        max_words=max_words,
+        random_state=seed,
+        collocations=False,
+    )
+    image = cloud.generate_from_frequencies({display_text(w, "pillow"): float(v) for w, v in weights.items()})
+    return _draw_image(image.to_array(), _Labels(title, ""), style)
+
+
+# ---- data helpers ------------------------------------------------------------------------------
+
+
+def _choose_topics(topic_info: pd.DataFrame, *, topics: list[int] | None, n_topics: int) -> pd.DataFrame:
+    if topics is not None:
+        return topic_info.set_index("topic").loc[topics].reset_index()
+    rows = topic_info[topic_info["topic"] != OUTLIER_TOPIC]
+    return rows.sort_values("size", ascending=False, kind="stable").head(n_topics)
+
+
+def _topic_words(topic_info: pd.DataFrame) -> pd.DataFrame:
+    """One row per (topic, word): ``topic, topic_label, word, weight``, in the topics' word order."""
+    rows = topic_info[["topic", "label", "words", "weights"]].explode(["words", "weights"]).dropna(subset=["words"])
+    return pd.DataFrame(
+        {
+            "topic": rows["topic"].to_numpy(),
+            "topic_label": rows["label"].to_numpy(),
+            "word": rows["words"].to_numpy(),
+            "weight": rows["weights"].astype(float).to_numpy(),
+        }
+    )
+
+
+def _choose_themes(attention: pd.DataFrame, themes: list[str] | None) -> pd.DataFrame:
+    return attention if themes is None else attention[attention["theme"].isin(themes)]
+
+
+def _lines_over_time(rows: pd.DataFrame, *, series: str, column: str) -> pd.DataFrame:
+    """One line per ``series`` value over ``period``; shares become percents."""
+    return pd.DataFrame(
+        {
+            "x": _time_axis(rows["period"]),
+            "series": rows[series],
+            "value": _values(rows[column], column == "share"),
+        }
+    )
+
+
+def _values(column: pd.Series, percent: bool) -> np.ndarray:
+    values = column.to_numpy(dtype=float)
+    return values * 100 if percent else values
+
+
+def _value_label(value: Value) -> str:
+    return "النسبة من القصص" if value == "share" else "عدد القصص"
+
+
+def _time_axis(periods: pd.Series) -> pd.Series:
+    """Periods as naive UTC timestamps where they are dates; other labels stay text."""
+    if isinstance(periods.dtype, pd.PeriodDtype):
+        return periods.dt.to_timestamp()
+    if isinstance(periods.dtype, pd.DatetimeTZDtype):
+        return periods.dt.tz_convert(None)
+    if pd.api.types.is_datetime64_any_dtype(periods):
+        return periods
+    try:
+        return pd.to_datetime(periods.astype(str), format="mixed")
+    except (ValueError, TypeError):
+        return periods.astype(str)
+
+
+def _bar_text(bars: pd.DataFrame, labels: _Labels) -> Callable[[float], str] | None:
+    """How to write a bar's value at its end: percents and counts are; weights (fractions) are not.
+
+    A zero bar has no end to write at, so it gets no text (the axis shows zero).
+    """
+    if labels.percent:
+        return lambda v: "" if v == 0 else f"{v:.0f}%" if v >= 10 or v == int(v) else f"{v:.1f}%"
+    if np.all(np.mod(bars["value"].to_numpy(dtype=float), 1) == 0):
+        return lambda v: "" if v == 0 else f"{v:.0f}"
+    return None
+
+
+def _panels(frame: pd.DataFrame) -> list[str]:
+    return list(dict.fromkeys(frame["panel"]))
+
+
+def _grid(n_panels: int) -> tuple[int, int]:
+    columns = min(_PANEL_COLUMNS, max(n_panels, 1))
+    return math.ceil(max(n_panels, 1) / columns), columns
+
+
+def _grid_cell(index: int, columns: int) -> tuple[int, int]:
+    # Right to left: the first panel sits top right.
+    return index // columns, columns - 1 - index % columns
+
+
+def _draw_bars(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
+    draw = _bars_plotly if style.backend == "plotly" else _bars_matplotlib
+    return draw(bars, labels, style)
+
+
+def _draw_lines(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
+    lines = lines.sort_values("x", kind="stable")
+    draw = _lines_plotly if style.backend == "plotly" else _lines_matplotlib
+    return draw(lines, labels, style)
+
+
+def _draw_image(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
+    draw = _image_plotly if style.backend == "plotly" else _image_matplotlib
+    return draw(image, labels, style)
+
+
+# ---- matplotlib --------------------------------------------------------------------------------
+
+
+class _TickText(Formatter):
+    """Wraps an axis's own formatter so that its tick labels go through `display_text`."""
+
+    def __init__(self, inner: Formatter, style: _Style) -> None:
+        self.inner = inner
+        self.style = style
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def __call__(self, x: Any, pos: int | None = None) -> str:
+        return self.style.number(self.inner(x, pos))
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [self.style.number(label) for label in self.inner.format_ticks(values)]
+
+    def get_offset(self) -> str:
+        return self.style.number(self.inner.get_offset())
+
+
+@contextmanager
+def _matplotlib_font(style: _Style) -> Iterator[list[str]]:
+    """Text made inside this block (titles, labels, legends) uses the Arabic font, DejaVu Sans for the rest."""
+    families = [font_family(style.font), "DejaVu Sans"]
+    with matplotlib.rc_context({"font.family": families, "axes.titlesize": "large"}):
+        yield families
+
+
+def _rtl_axes(ax: Any, families: list[str], style: _Style, *, numbered: tuple[Any, ...]) -> None:
+    """Value axis on the right; the ``numbered`` axes' tick labels (numbers, dates) through `display_text`."""
+    ax.yaxis.tick_right()
+    ax.yaxis.set_label_position("right")
+    ax.spines[["left", "top"]].set_visible(False)
+    ax.tick_params(labelfontfamily=families)  # tick labels are made at draw time
+    for axis in numbered:
+        axis.set_major_formatter(_TickText(axis.get_major_formatter(), style))
+
+
+def _bars_matplotlib(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Figure:
+    panels = _panels(bars)
+    rows, columns = _grid(len(panels))
+    tallest = max([len(bars[bars["panel"] == p]) for p in panels], default=1)
+    shown = _bar_text(bars, labels)
+    with _matplotlib_font(style) as families:
+        fig = Figure(figsize=(4.6 * columns, (0.38 * tallest + 1.4) * rows + 0.6), layout="constrained")
+        grid = fig.subplots(rows, columns, squeeze=False)
+        for index, panel in enumerate(panels):
+            ax = grid[_grid_cell(index, columns)]
+            rows_here = bars[bars["panel"] == panel]
+            positions = np.arange(len(rows_here))
+            container = ax.barh(positions, rows_here["value"], color="#2a6f97")
+            ax.set_yticks(positions, labels=[style.text(label) for label in rows_here["label"]])
+            ax.set_ylim(tallest - 0.5, -0.5)  # first row on top; the same bar height in every panel
+            ax.invert_xaxis()  # bars grow leftwards from the labels on the right
+            ax.set_xlabel(style.text(labels.value), loc="right")
+            if labels.percent:
+                ax.xaxis.set_major_formatter(PercentFormatter(xmax=100))
+            _rtl_axes(ax, families, style, numbered=(ax.xaxis,))
+            if shown is not None:
+                ax.bar_label(container, labels=[style.number(shown(v)) for v in rows_here["value"]], padding=3)
+            if panel:
+                ax.set_title(style.text(panel), loc="right")
+        for index in range(len(panels), rows * columns):
+            grid[_grid_cell(index, columns)].set_visible(False)
+        fig.suptitle(style.text(labels.title), x=0.99, ha="right", fontsize="x-large")
+    return fig
+
+
+def _lines_matplotlib(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Figure:
+    with _matplotlib_font(style) as families:
+        fig = Figure(figsize=(9, 4.8), layout="constrained")
+        ax = fig.subplots()
+        for series, rows in lines.groupby("series", sort=False):
+            ax.plot(rows["x"].to_numpy(), rows["value"].to_numpy(), marker="o", label=style.text(series))
+        ax.set_ylabel(style.text(labels.value))
+        ax.set_ylim(bottom=0)
+        if labels.percent:
+            ax.yaxis.set_major_formatter(PercentFormatter(xmax=100))
+        _rtl_axes(ax, families, style, numbered=(ax.xaxis, ax.yaxis))
+        ax.set_title(style.text(labels.title), loc="right", fontsize="x-large")
+        # Beside the axes, so it never hides a line: on the left, where a right-to-left line ends.
+        fig.legend(loc="outside left upper", markerfirst=False, frameon=False)
+    return fig
+
+
+def _image_matplotlib(image: np.ndarray, labels: _Labels, style: _Style) -> Figure:
+    with _matplotlib_font(style):
+        fig = Figure(figsize=(10, 5.4), layout="constrained")
+        ax = fig.subplots()
+        ax.imshow(image, interpolation="bilinear")
+        ax.set_axis_off()
+        ax.set_title(style.text(labels.title), loc="right", fontsize="x-large")
+    return fig
+
+
+# ---- plotly ------------------------------------------------------------------------------------
+
+
+def _plotly_layout(fig: Any, labels: _Labels, style: _Style, *, height: int) -> Any:
+    fig.update_layout(
+        title={"text": style.text(labels.title), "x": 0.98, "xanchor": "right"},
+        font={"family": BROWSER_FONTS},
+        height=height,
+        template="plotly_white",
+        legend={"x": 0, "xanchor": "left"},
+        margin={"l": 40, "r": 40},
+    )
+    return fig
+
+
+def _plotly_ticks(values: np.ndarray, style: _Style, *, percent: bool) -> dict[str, Any]:
+    """Explicit ticks with Arabic-Indic numerals (plotly only writes ASCII digits)."""
+    if not style.arabic_digits or len(values) == 0:
+        return {"ticksuffix": "%"} if percent else {}
+    ticks = MaxNLocator(nbins=5).tick_values(0, float(np.nanmax(values)) or 1)
+    text = [style.number(f"{t:g}{'%' if percent else ''}") for t in ticks]
+    return {"tickmode": "array", "tickvals": list(ticks), "ticktext": text}
+
+
+def _bars_plotly(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
+    from plotly.subplots import make_subplots
+
+    panels = _panels(bars)
+    rows, columns = _grid(len(panels))
+    titles = [""] * (rows * columns)
+    for index, panel in enumerate(panels):
+        row, column = _grid_cell(index, columns)
+        titles[row * columns + column] = style.text(panel)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.12)
+    shown = _bar_text(bars, labels)
+    for index, panel in enumerate(panels):
+        row, column = _grid_cell(index, columns)
+        rows_here = bars[bars["panel"] == panel]
+        fig.add_bar(
+            x=rows_here["value"].tolist(),
+            y=[style.text(label) for label in rows_here["label"]],
+            orientation="h",
+            marker_color="#2a6f97",
+            text=None if shown is None else [style.number(shown(v)) for v in rows_here["value"]],
+            textposition=None if shown is None else "outside",
+            showlegend=False,
+            row=row + 1,
+            col=column + 1,
+        )
+    ticks = _plotly_ticks(bars["value"].to_numpy(dtype=float), style, percent=labels.percent)
+    fig.update_xaxes(autorange="reversed", title_text=style.text(labels.value), **ticks)
+    fig.update_yaxes(side="right", autorange="reversed", automargin=True)
+    tallest = max([len(bars[bars["panel"] == p]) for p in panels], default=1)
+    return _plotly_layout(fig, labels, style, height=int((28 * tallest + 110) * rows + 60))
+
+
+def _lines_plotly(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for series, rows in lines.groupby("series", sort=False):
+        fig.add_scatter(x=rows["x"].tolist(), y=rows["value"].tolist(), mode="lines+markers", name=style.text(series))
+    ticks = _plotly_ticks(lines["value"].to_numpy(dtype=float), style, percent=labels.percent)
+    fig.update_yaxes(side="right", rangemode="tozero", title_text=style.text(labels.value), **ticks)
+    fig.update_xaxes(**_plotly_time_ticks(lines["x"], style))
+    return _plotly_layout(fig, labels, style, height=460)
+
+
+def _plotly_time_ticks(x: pd.Series, style: _Style) -> dict[str, Any]:
+    if not style.arabic_digits:
+        return {}
+    unique = pd.Series(x.unique())
+    step = max(1, math.ceil(len(unique) / 8))
+    chosen = unique.iloc[::step]
+    as_text: Callable[[Any], str] = (
+        (lambda v: v.strftime("%Y-%m-%d")) if pd.api.types.is_datetime64_any_dtype(unique) else str
+    )
+    return {"tickmode": "array", "tickvals": chosen.tolist(), "ticktext": [style.number(as_text(v)) for v in chosen]}
+
+
+def _image_plotly(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
+    import plotly.graph_objects as go
+
+    fig = go.Figure(go.Image(z=image, hoverinfo="skip"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _plotly_layout(fig, labels, style, height=560)

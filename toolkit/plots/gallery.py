@@ -1,0 +1,80 @@
+"""Every chart for one data set, written as files: PNG (matplotlib) and HTML (plotly)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from toolkit.plots.charts import (
+    OUTLIER_TOPIC,
+    _topic_words,
+    stories_per_source_chart,
+    theme_by_source_chart,
+    theme_comparison_chart,
+    topic_sizes_chart,
+    topic_words_chart,
+    topics_over_time_chart,
+    word_cloud_chart,
+)
+
+__all__ = ["write_gallery"]
+
+
+def write_gallery(
+    articles: pd.DataFrame,
+    *,
+    output_dir: str | Path,
+    topic_info: pd.DataFrame | None = None,
+    topics_over_time: pd.DataFrame | None = None,
+    theme_attention: pd.DataFrame | None = None,
+    theme_attention_by_source: pd.DataFrame | None = None,
+    html: bool = True,
+    arabic_digits: bool = False,
+) -> list[Path]:
+    """Write every chart the given tables allow into ``output_dir``; return the files written.
+
+    Takes tables already computed (``articles``; a topic model's
+    ``topic_info_``; ``topics_over_time``'s table; attention tables by period
+    and by source). A chart whose table is missing or empty is skipped. The
+    word cloud shows the topics' top words, weights added up across topics.
+    Each chart becomes ``NAME.png`` (150 dpi) and, with ``html``, ``NAME.html``
+    (plotly, with ``plotly.min.js`` written once beside it so it opens offline).
+
+    >>> paths = write_gallery(articles, output_dir="reports/figures")  # doctest: +SKIP
+    """
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    options = {"arabic_digits": arabic_digits}
+    charts: dict[str, Callable[..., Any]] = {
+        "stories_per_source": lambda **kw: stories_per_source_chart(articles, **kw, **options),
+    }
+    if _has_rows(topic_info):
+        charts["topic_sizes"] = lambda **kw: topic_sizes_chart(topic_info, **kw, **options)
+        charts["topic_words"] = lambda **kw: topic_words_chart(topic_info, **kw, **options)
+        words = _topic_words(topic_info[topic_info["topic"] != OUTLIER_TOPIC])
+        if len(words):
+            charts["word_cloud"] = lambda **kw: word_cloud_chart(words, **kw)
+    if _has_rows(topics_over_time):
+        charts["topics_over_time"] = lambda **kw: topics_over_time_chart(topics_over_time, **kw, **options)
+    if _has_rows(theme_attention):
+        charts["themes_over_time"] = lambda **kw: theme_comparison_chart(theme_attention, **kw, **options)
+    if _has_rows(theme_attention_by_source):
+        charts["themes_by_source"] = lambda **kw: theme_by_source_chart(theme_attention_by_source, **kw, **options)
+
+    written = []
+    for name, chart in charts.items():
+        png = output / f"{name}.png"
+        chart(backend="matplotlib").savefig(png, dpi=150, facecolor="white")
+        written.append(png)
+        if html:
+            page = output / f"{name}.html"
+            chart(backend="plotly").write_html(page, include_plotlyjs="directory")
+            written.append(page)
+    return written
+
+
+def _has_rows(table: pd.DataFrame | None) -> bool:
+    return table is not None and len(table) > 0

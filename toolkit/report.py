@@ -1,0 +1,350 @@
+"""Reports: run the notebooks on the data with papermill and export each as one self-contained HTML file.
+
+``build_reports`` executes every notebook in the repository's ``notebooks/`` folder with its
+parameters (the data to load, the output folder, and any overrides), keeps the executed notebooks,
+exports each to HTML that opens offline from a file, and writes an ``index.html`` linking them.
+``rtl_table`` is the safe way for a notebook to show scraped text: every cell is HTML-escaped.
+
+>>> paths = build_reports(["data/raw"], output_dir="reports")  # doctest: +SKIP
+[1/3] 01-load-and-clean ... done in 6.1 s
+"""
+
+from __future__ import annotations
+
+import glob
+import html
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML
+
+from toolkit import __version__
+from toolkit.arabic import is_arabic
+from toolkit.errors import InputError
+
+__all__ = ["NOTEBOOKS_DIR", "build_reports", "export_html", "rtl_table"]
+
+# The notebooks live in the repository, beside the package; a wheel does not carry them.
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+_PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+# What a code cell's HTML output may contain once exported. Anything else (a <script>, an
+# <img onerror=...>, an <iframe>) is escaped and shows as text: scraped text is data, never markup.
+_SAFE_TAGS = [
+    "a", "b", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "li", "ol",
+    "p", "pre", "small", "span", "strong", "style", "sub", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "tr", "ul",
+]  # fmt: skip
+_SAFE_ATTRIBUTES = {
+    "*": ["class", "dir", "lang", "title"],
+    "a": ["href", "title"],
+    "table": ["border", "class", "dir"],
+    "td": ["colspan", "rowspan", "class", "dir"],
+    "th": ["colspan", "rowspan", "class", "dir"],
+}
+
+# Only the lab template's blocks that fetch scripts from a CDN are emptied; the rest is kept.
+# Arabic reads right-to-left: each paragraph, list item, heading, cell and output line takes
+# its direction from its first strong letter, so mixed Arabic and English prose reads correctly.
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block extra_css -%}
+<style type="text/css">
+.jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, caption),
+.jp-RenderedText pre {
+  unicode-bidi: plaintext;
+  text-align: start;
+}
+[dir="rtl"], :lang(ar) {
+  font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Segoe UI", Tahoma, sans-serif;
+}
+.jp-RenderedHTMLCommon table.toolkit-table td, .jp-RenderedHTMLCommon table.toolkit-table th {
+  text-align: start;
+  vertical-align: top;
+  max-width: 40em;
+}
+</style>
+{%- endblock extra_css -%}
+"""
+
+_INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Arabic news reports — تقارير الأخبار العربية</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans Arabic", "Segoe UI", Tahoma, sans-serif; margin: 2em auto;
+  max-width: 52em; padding: 0 1em; line-height: 1.5; color: #222; }}
+li, td, p {{ unicode-bidi: plaintext; text-align: start; }}
+ol li {{ margin: 0.8em 0; }}
+.meta {{ color: #666; font-size: 0.9em; }}
+code {{ background: #f3f3f3; padding: 0 0.3em; }}
+</style>
+</head>
+<body>
+<h1>Arabic news reports — تقارير الأخبار العربية</h1>
+<p>Data: {data}</p>
+<p class="meta">Made {made} with arabic-news-toolkit {version}{code_note}.
+Each report is one HTML file that opens offline; its executed notebook opens in JupyterLab.</p>
+<ol>
+{items}
+</ol>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One executed notebook: what the index lists."""
+
+    title: str
+    html_path: Path
+    seconds: float
+
+
+def build_reports(
+    data: Sequence[str | Path] = ("data/raw",),
+    *,
+    output_dir: str | Path = "reports",
+    notebooks: Sequence[str | Path] | None = None,
+    hide_code: bool = False,
+    parameters: Mapping[str, Any] | None = None,
+    progress: Callable[[str], object] | None = print,
+) -> list[Path]:
+    """Execute the notebooks on ``data`` and export each as HTML, with an ``index.html`` linking them.
+
+    ``data`` (files, folders or globs) and ``output_dir`` reach each notebook's ``parameters`` cell
+    as absolute paths, with ``parameters`` (e.g. ``{"unit": "article"}``) on top; the kernel runs
+    in ``output_dir``. Writes ``output_dir/notebooks/NAME.ipynb`` (executed),
+    ``output_dir/NAME.html`` and ``output_dir/index.html``; ``hide_code`` leaves code cells out of
+    the HTML. ``notebooks`` defaults to every notebook in the repository's ``notebooks/`` folder.
+    ``progress`` gets one line per notebook. Returns the HTML reports, in order.
+    A notebook whose cell fails raises ``InputError`` naming the notebook, the cell and the error.
+
+    >>> build_reports(["data/raw"], output_dir="reports", hide_code=True)  # doctest: +SKIP
+    [1/3] 01-load-and-clean ... done in 6.1 s
+    [2/3] 02-topic-model ... done in 14.2 s
+    [3/3] 03-themes ... done in 9.5 s
+    [PosixPath('reports/01-load-and-clean.html'), ...]
+    """
+    values = {"data": _absolute_data(data), "output_dir": str(Path(output_dir).resolve()), **(parameters or {})}
+    notebook_paths = _find_notebooks(notebooks)
+    output = Path(values["output_dir"])
+    (output / "notebooks").mkdir(parents=True, exist_ok=True)
+    runs = []
+    for number, notebook in enumerate(notebook_paths, start=1):
+        started = time.perf_counter()
+        executed = _execute(notebook, output / "notebooks" / notebook.name, values, cwd=output)
+        html_path = export_html(executed, output / f"{notebook.stem}.html", hide_code=hide_code)
+        seconds = time.perf_counter() - started
+        runs.append(_Run(_title(executed), html_path, seconds))
+        if progress is not None:
+            progress(f"[{number}/{len(notebook_paths)}] {notebook.stem} ... done in {seconds:.1f} s")
+    _write_index(output / "index.html", runs, data=[str(d) for d in data], hide_code=hide_code)
+    return [run.html_path for run in runs]
+
+
+def _find_notebooks(notebooks: Sequence[str | Path] | None) -> list[Path]:
+    if notebooks is not None:
+        paths = [Path(n) for n in notebooks]
+        for path in paths:
+            if not path.is_file():
+                raise InputError(path, "no such notebook")
+        return paths
+    paths = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+    if not paths:
+        raise InputError(NOTEBOOKS_DIR, "no notebooks found: reports run the notebooks of a clone of the repository")
+    return paths
+
+
+def _absolute_data(data: Sequence[str | Path]) -> list[str]:
+    if isinstance(data, str | Path):
+        data = [data]
+    resolved = []
+    for item in data:
+        path = Path(item).expanduser().absolute()
+        if not path.exists() and not glob.glob(str(path)):
+            raise InputError(item, "no such file, folder or glob match")
+        resolved.append(str(path))
+    return resolved
+
+
+def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, cwd: Path) -> Path:
+    import papermill  # imported here: `import toolkit` stays fast
+
+    try:
+        papermill.execute_notebook(
+            notebook,
+            executed,
+            parameters=dict(parameters),
+            kernel_name="python3",  # jupyter_client runs "python" kernels with this interpreter
+            language="python",
+            cwd=cwd,
+            progress_bar=False,
+            # The kernel's own log (unencrypted-TCP warning, interrupt at shutdown) is noise here;
+            # a cell's error comes back as the cell's output and a dead kernel raises anyway.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        )
+    except papermill.PapermillExecutionError as err:
+        raise InputError(
+            notebook, f"cell {err.exec_count} raised {err.ename}: {err.evalue} (executed notebook: {executed})"
+        ) from err
+    return executed
+
+
+def _title(notebook: Path) -> str:
+    """The first Markdown heading of the notebook, else its file name."""
+    import nbformat
+
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        heading = re.search(r"^#+\s+(.+)$", cell.source, flags=re.M) if cell.cell_type == "markdown" else None
+        if heading:
+            return heading.group(1).strip()
+    return notebook.stem
+
+
+def export_html(notebook: str | Path, html_path: str | Path, *, hide_code: bool = False) -> Path:
+    """Export an executed notebook as one HTML file that opens offline and shows Arabic right-to-left.
+
+    Images are embedded, plotly charts are drawn with plotly.js inlined once, no script is loaded
+    from the network, and code-cell HTML outputs are sanitised (a ``<script>`` or an
+    ``onerror=`` in them shows as text). ``hide_code`` leaves out code cells' inputs and prompts.
+
+    >>> export_html("reports/notebooks/03-themes.ipynb", "reports/03-themes.html")  # doctest: +SKIP
+    PosixPath('reports/03-themes.html')
+    """
+    import nbformat
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"toolkit_report.html.j2": _TEMPLATE})],
+        template_file="toolkit_report.html.j2",
+        embed_images=True,
+        exclude_input=hide_code,
+        exclude_input_prompt=hide_code,
+        exclude_output_prompt=hide_code,
+    )
+    for preprocessor in _preprocessors():
+        exporter.register_preprocessor(preprocessor, enabled=True)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = _title(Path(notebook))
+    body, _ = exporter.from_notebook_node(nb)
+    path = Path(html_path)
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _preprocessors() -> list[Any]:
+    """Sanitise code-cell outputs, then turn plotly charts into offline HTML (in that order)."""
+    import plotly.io as pio
+    from nbconvert.preprocessors import Preprocessor
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    class SanitizeOutputs(SanitizeHTML):
+        """nbconvert's sanitiser on code-cell outputs only: the notebooks' own Markdown is trusted."""
+
+        def preprocess_cell(self, cell: Any, resources: dict, index: int) -> tuple[Any, dict]:
+            if cell.cell_type == "code":
+                cell.outputs = self.sanitize_code_outputs(cell.outputs)
+            return cell, resources
+
+    class PlotlyOffline(Preprocessor):
+        """Plotly charts as HTML, with plotly.js inline in the first chart so the file works offline."""
+
+        def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+            include_js = True
+            for cell in nb.cells:
+                for output in cell.get("outputs", []):
+                    figure = output.get("data", {}).get(_PLOTLY_MIME)
+                    if figure is not None:
+                        # plotly's JSON escapes < > / so chart text cannot close the <script>.
+                        chart = pio.to_html(
+                            figure, include_plotlyjs=include_js, full_html=False, validate=False,
+                            config=figure.get("config"),
+                        )  # fmt: skip
+                        output["data"] = {"text/html": chart}
+                        include_js = False
+            return nb, resources
+
+    sanitize = SanitizeOutputs(tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES)
+    sanitize.safe_output_keys = {*sanitize.safe_output_keys, _PLOTLY_MIME}
+    return [sanitize, PlotlyOffline()]
+
+
+def _write_index(path: Path, runs: Sequence[_Run], *, data: Sequence[str], hide_code: bool) -> None:
+    items = "\n".join(
+        f'<li><a href="{html.escape(run.html_path.name)}">{html.escape(run.title)}</a>'
+        f'<br><span class="meta">executed in {run.seconds:.1f} s · '
+        f'<a href="notebooks/{html.escape(run.html_path.stem)}.ipynb">notebook</a></span></li>'
+        for run in runs
+    )
+    page = _INDEX_TEMPLATE.format(
+        data=", ".join(f"<code>{html.escape(d)}</code>" for d in data),
+        made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        version=html.escape(__version__),
+        code_note=", code hidden" if hide_code else "",
+        items=items,
+    )
+    path.write_text(page, encoding="utf-8")
+
+
+def rtl_table(frame: pd.DataFrame | Iterable[Any], *, max_rows: int = 20, max_chars: int = 300) -> HTML:
+    """Show a DataFrame (or records, e.g. themes) as an HTML table with every cell escaped, right-to-left for Arabic.
+
+    Scraped text stays text: ``<script>`` shows as ``&lt;script&gt;``. Each cell reads in the
+    direction of its own first letter; long text is cut to ``max_chars`` characters, lists are
+    joined with an Arabic comma, and only the first ``max_rows`` rows are shown (the caption says
+    so). The index is not shown: ``reset_index()`` first to keep it.
+
+    >>> frame = pd.DataFrame({"source": ["الجزيرة"], "title": ["زلزال يضرب باكستان <b>"]})
+    >>> print(rtl_table(frame).data)
+    <table class="toolkit-table" dir="rtl">
+    <thead><tr><th dir="auto">source</th><th dir="auto">title</th></tr></thead>
+    <tbody>
+    <tr><td dir="auto">الجزيرة</td><td dir="auto">زلزال يضرب باكستان &lt;b&gt;</td></tr>
+    </tbody>
+    </table>
+    """
+    if not isinstance(frame, pd.DataFrame):
+        frame = pd.DataFrame(list(frame))
+    shown = frame.head(max_rows)
+    cells = [[_cell_text(value, max_chars=max_chars) for value in row] for row in shown.itertuples(index=False)]
+    arabic = is_arabic(" ".join(text for row in cells for text in row))
+    lines = [f'<table class="toolkit-table" dir="{"rtl" if arabic else "ltr"}">']
+    if len(frame) > max_rows:
+        lines.append(f"<caption>first {max_rows} of {len(frame)} rows</caption>")
+    lines.append("<thead><tr>" + "".join(f'<th dir="auto">{html.escape(str(c))}</th>' for c in frame.columns))
+    lines[-1] += "</tr></thead>"
+    lines.append("<tbody>")
+    lines += ["<tr>" + "".join(f'<td dir="auto">{html.escape(text)}</td>' for text in row) + "</tr>" for row in cells]
+    lines += ["</tbody>", "</table>"]
+    return HTML("\n".join(lines))
+
+
+def _cell_text(value: object, *, max_chars: int) -> str:
+    if isinstance(value, list | tuple | set | frozenset) or hasattr(value, "tolist"):
+        text = "، ".join(str(v) for v in (value.tolist() if hasattr(value, "tolist") else value))
+    elif value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        text = ""
+    elif isinstance(value, float):
+        text = f"{value:.3f}".rstrip("0").rstrip(".")
+    elif isinstance(value, pd.Timestamp):
+        text = value.strftime("%Y-%m-%d %H:%M")
+    else:
+        text = str(value)
+    text = " ".join(text.split())  # paragraphs and runs of spaces become one line
+    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"

@@ -1,0 +1,510 @@
+"""Themes: score every story against themes such as security cooperation and natural disasters.
+
+Themes live in ``toolkit/data/themes.toml`` (a key, an Arabic and an English label, Arabic seed
+words and phrases, and optional context words); `load_themes` reads it, adds a user's file and
+themes written in code. `score_themes` gives every story a score per theme and assigns the best
+theme whose score reaches the threshold. `theme_attention` turns the assignments into attention
+tables (share of all stories per period or per source), `distinctive_words` lists the words that
+set two themes apart and `topics_to_themes` maps a topic model's topics to themes.
+
+How a story is scored (decided by measurement on the shared corpora, see
+``benchmarks/themes_eval.py`` and ``benchmarks/themes_review.md``):
+
+* Matching runs on normalised words (`toolkit.arabic.normalise`, `toolkit.arabic.tokenize`), on
+  seeds normalised the same way. A seed word matches with the clitics و ف ب ك ل, the article ال
+  and the usual endings (accusative ا, dual, plural, possessive; ة forms for words ending in ة or
+  ي), so the seed "تعاون دفاعي" matches «بالتعاون الدفاعي» and «تعاونا دفاعيا». Every surface form of
+  every seed word is generated once, each word of a story is looked up in that table, and one
+  regular expression per theme finds the phrases: 11,100 articles score in seconds.
+* Evidence = seed matches + 0.5 × context matches, counted in the body and, separately, in the
+  title. ``raw = 100 × body evidence / words + title evidence`` and ``score = 1 − exp(−raw)``,
+  in [0, 1): one seed per 100 words, or one seed in the title, scores 0.63 (saturating, so long
+  wire stories that repeat a seed do not dominate). A story with context words only scores 0:
+  «هجوم مسلح يودي بحياة 5 من الشرطة» is about security, not security cooperation.
+* ``threshold=0.5`` (about 0.7 seeds per 100 words, or one seed in the title; a headline of a few
+  words with one seed passes). Against the corpora's weak labels it gives natural-disaster recall
+  0.99 / 0.86 / 1.00 (ANT / Al Mayadeen / SaudiNewsNet) at precision 0.96 / 0.84 / 0.61. A threshold
+  of 0.63 (one seed per 100 words) cut Al Mayadeen's disaster recall to 0.79; 0.4 took in more news
+  bulletins that mention an earthquake in passing. Most "false positives" against the weak labels
+  are stories the narrow regexes miss (rain and torrent stories, joint exercises, defence talks).
+* With ``embedding`` (a sentence-transformers model, or any object with ``encode(texts)``), the
+  score is ``(1 − embedding_weight) × lexical + embedding_weight × cosine`` between the story and
+  the mean of its theme's seed embeddings. It is optional: the default needs no model and no
+  download, and no Arabic sentence model is available offline to measure it here.
+
+>>> themes = load_themes()
+>>> list(themes)
+['security_cooperation', 'natural_disasters']
+>>> import pandas as pd
+>>> articles = pd.DataFrame({"article_id": ["a", "b"], "title": [None, None],
+...     "text_norm": [normalise("ضرب زلزال بقوة 6 درجات جزيرة سومطرة"), normalise("فاز المنتخب بالمباراة")]})
+>>> score_themes(articles)["theme"].fillna("none").tolist()
+['natural_disasters', 'none']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from itertools import product
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import numpy as np
+import pandas as pd
+
+from toolkit.arabic import arabic_stop_words, normalise, tokenize
+from toolkit.errors import InputError
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Theme",
+    "distinctive_words",
+    "load_themes",
+    "score_themes",
+    "theme_attention",
+    "topics_to_themes",
+]
+
+DEFAULT_THRESHOLD = 0.5
+CONTEXT_WEIGHT = 0.5
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+
+# Clitics written onto a word: a conjunction, then a preposition and/or the article.
+_CONJUNCTIONS = ("", "و", "ف")
+_PREPOSITIONS_ARTICLE = ("", "ال", "بال", "كال", "لل", "ب", "ك", "ل")
+_ENDINGS = ("", "ا", "ان", "ين", "ون", "ات", "ه", "ها", "هم", "هما", "نا")
+_FEMININE_ENDINGS = ("ة", "ه", "ات", "تان", "تين", "ته", "تها", "تهم", "تنا", "اتها", "اتهم")
+_DEFINITE = "+"  # marks a word written with the article in the matcher's code
+_GAP = "|"  # stands for a run of words that are no seed word
+_GAPS = re.compile(r"\|(?: \|)+")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: a key, labels, seed words and phrases, and optional context words.
+
+    Seeds decide a story's theme; context words only add weight (0.5) to a story that also
+    matches a seed. Write both in ordinary Arabic spelling; matching normalises them.
+
+    >>> Theme("elections", "الانتخابات", "Elections", ("انتخابات", "صناديق الاقتراع")).seeds
+    ('انتخابات', 'صناديق الاقتراع')
+    """
+
+    key: str
+    label_ar: str
+    label_en: str
+    seeds: tuple[str, ...]
+    context: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Lists from TOML or user code become tuples, so a Theme is hashable and cannot change.
+        object.__setattr__(self, "seeds", tuple(self.seeds))
+        object.__setattr__(self, "context", tuple(self.context))
+        where = f"theme {self.key!r}"
+        if not isinstance(self.key, str) or not _KEY.fullmatch(self.key):
+            raise InputError(where, "a theme key is lower-case a-z, 0-9 and _, starting with a letter")
+        if not (isinstance(self.label_ar, str) and self.label_ar and isinstance(self.label_en, str) and self.label_en):
+            raise InputError(where, "needs a label_ar and a label_en")
+        words = (*self.seeds, *self.context)
+        if not self.seeds or not all(isinstance(w, str) and tokenize(w) for w in words):
+            raise InputError(where, "seeds must be a non-empty list of Arabic words or phrases")
+
+
+def load_themes(
+    path: str | Path | None = None, *, extra: Iterable[Theme | Mapping[str, Any]] | None = None
+) -> dict[str, Theme]:
+    """The built-in themes, then the themes of a user's TOML file, then ``extra`` themes.
+
+    A later theme with the same key replaces an earlier one. ``extra`` holds `Theme` objects or
+    dicts with the same fields (``key``, ``label_ar``, ``label_en``, ``seeds``, ``context``).
+
+    >>> themes = load_themes(extra=[{"key": "elections", "label_ar": "الانتخابات",
+    ...     "label_en": "Elections", "seeds": ["انتخابات", "صناديق الاقتراع"]}])
+    >>> list(themes), themes["natural_disasters"].label_en
+    (['security_cooperation', 'natural_disasters', 'elections'], 'Natural disasters')
+    """
+    builtin = resources.files("toolkit.data").joinpath("themes.toml")
+    themes = _read_theme_file(builtin.read_text(encoding="utf-8"), "toolkit/data/themes.toml")
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise InputError(path, f"not UTF-8 text ({err.reason})") from err
+        themes.update(_read_theme_file(text, path))
+    for item in extra or ():
+        theme = item if isinstance(item, Theme) else _theme_from_mapping(item)
+        themes[theme.key] = theme
+    return themes
+
+
+def _read_theme_file(text: str, path: str | Path) -> dict[str, Theme]:
+    try:
+        tables = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(path, f"not valid TOML: {err}") from err
+    themes = {}
+    for key, table in tables.items():
+        try:
+            if not isinstance(table, dict):
+                raise InputError(f"theme {key!r}", "must be a [table] of label_ar, label_en, seeds")
+            themes[key] = _theme_from_mapping({"key": key, **table})
+        except InputError as err:
+            raise InputError(path, str(err)) from err
+    return themes
+
+
+def _theme_from_mapping(table: Mapping[str, Any]) -> Theme:
+    where = f"theme {table.get('key')!r}"
+    unknown = set(table) - {"key", "label_ar", "label_en", "seeds", "context"}
+    if unknown:
+        raise InputError(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+    missing = {"key", "label_ar", "label_en", "seeds"} - set(table)
+    if missing:
+        raise InputError(where, f"missing {', '.join(sorted(missing))}")
+    seeds, context = table["seeds"], table.get("context", ())
+    if isinstance(seeds, str) or isinstance(context, str):
+        raise InputError(where, "seeds and context are lists of strings")
+    return Theme(table["key"], table["label_ar"], table["label_en"], tuple(seeds), tuple(context))
+
+
+def _theme_tuple(themes: Mapping[str, Theme] | Iterable[Theme] | None) -> tuple[Theme, ...]:
+    if themes is None:
+        return tuple(load_themes().values())
+    found = tuple(themes.values() if isinstance(themes, Mapping) else themes)
+    if not found:
+        raise InputError("themes", "no themes given")
+    return found
+
+
+class _SeedMatcher:
+    """Seed matching for a fixed set of themes: a table of word forms and one regex per theme.
+
+    Text is first rewritten as a *code*: each word that is a form of a seed word becomes that
+    seed word's stem (plus ``+`` when it carries the article) and each run of other words becomes
+    ``|``. Seeds are then plain sequences of stems, found with one regex per theme.
+    """
+
+    def __init__(self, themes: tuple[Theme, ...]) -> None:
+        endings: dict[str, set[str]] = {}
+        for theme in themes:
+            for seed in (*theme.seeds, *theme.context):
+                for word in normalise(seed).split():
+                    stem, _ = _seed_word(word)
+                    endings.setdefault(stem, set()).update(_word_endings(word))
+        # Shorter stems first, so where two stems make the same form the longer one wins.
+        self.forms: dict[str, str] = {}
+        for stem in sorted(endings, key=len):
+            for conjunction, clitic, ending in product(_CONJUNCTIONS, _PREPOSITIONS_ARTICLE, sorted(endings[stem])):
+                self.forms[conjunction + clitic + stem + ending] = stem + (_DEFINITE if "ال" in clitic else "")
+        self.patterns = {theme.key: _theme_pattern(theme) for theme in themes}
+
+    def encode(self, text_norm: str) -> tuple[str, int]:
+        """The code of a normalised text, and its number of words."""
+        words = tokenize(text_norm, normalised=True)
+        code = " ".join(self.forms.get(word, _GAP) for word in words)
+        return _GAPS.sub(_GAP, code), len(words)
+
+    def evidence(self, code: str, key: str) -> tuple[float, bool]:
+        """Seed matches + CONTEXT_WEIGHT × context matches in ``code``, and whether a seed matched."""
+        total, seeded = 0.0, False
+        for match in self.patterns[key].finditer(code):
+            seeded = seeded or match.group(1) is not None
+            total += 1.0 if match.group(1) is not None else CONTEXT_WEIGHT
+        return total, seeded
+
+
+def _seed_word(word: str) -> tuple[str, bool]:
+    """Stem of a normalised seed word (article and final ة removed) and whether it had the article."""
+    definite = word.startswith("ال") and len(word) > 3
+    stem = word[2:] if definite else word
+    return (stem[:-1] if stem.endswith("ة") else stem), definite
+
+
+def _word_endings(word: str) -> tuple[str, ...]:
+    if word.endswith("ة"):
+        return _FEMININE_ENDINGS
+    # Adjectives in ي take the feminine too: دفاعي, دفاعية, دفاعيتان.
+    return _ENDINGS + _FEMININE_ENDINGS if word.endswith("ي") else _ENDINGS
+
+
+def _theme_pattern(theme: Theme) -> re.Pattern[str]:
+    def alternation(phrases: Sequence[str]) -> str:
+        # Longest first, so "مناورات عسكرية مشتركة" wins over "مناورات" where both start.
+        return "|".join(sorted({_phrase_pattern(p) for p in phrases}, key=len, reverse=True)) or "(?!)"
+
+    # A zero-width match at every word where a seed starts: overlapping seeds all count once each.
+    return re.compile(rf"(?<!\S)(?=(?:({alternation(theme.seeds)})|({alternation(theme.context)}))(?!\S))")
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = []
+    for word in normalise(phrase).split():
+        stem, definite = _seed_word(word)
+        parts.append(re.escape(stem) + re.escape(_DEFINITE) + ("" if definite else "?"))
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _matcher(themes: tuple[Theme, ...]) -> _SeedMatcher:
+    return _SeedMatcher(themes)
+
+
+class Encoder(Protocol):
+    """Anything that embeds a list of texts as rows of a matrix (a sentence-transformers model)."""
+
+    def encode(self, sentences: list[str]) -> Any: ...
+
+
+def score_themes(
+    articles: pd.DataFrame,
+    *,
+    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    embedding: Encoder | None = None,
+    embedding_weight: float = 0.5,
+) -> pd.DataFrame:
+    """Score every story against every theme and assign the best theme reaching ``threshold``.
+
+    Returns one row per article: ``article_id``, ``score_<key>`` per theme (0 to 1, see the module
+    docstring for how) and ``theme`` (the key of the highest score at or above ``threshold``, else
+    None). ``articles`` needs ``article_id`` and ``text_norm``; ``title`` is used when present.
+
+    >>> import toolkit
+    >>> scores = score_themes(toolkit.load_articles("data/raw"))  # doctest: +SKIP
+    >>> scores.theme.value_counts()  # doctest: +SKIP
+    """
+    _require_columns(articles, ["article_id", "text_norm"])
+    if not 0 < threshold <= 1:
+        raise InputError("threshold", f"must be in (0, 1], got {threshold}")
+    chosen = _theme_tuple(themes)
+    scores = _lexical_scores(articles, chosen)
+    if embedding is not None:
+        if not 0 <= embedding_weight <= 1:
+            raise InputError("embedding_weight", f"must be in [0, 1], got {embedding_weight}")
+        similarity = _embedding_similarity(articles["text_norm"].fillna("").tolist(), chosen, embedding)
+        scores = (1 - embedding_weight) * scores + embedding_weight * similarity
+    return _assign(articles["article_id"], scores, [t.key for t in chosen], threshold)
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], name: str = "articles") -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InputError(name, f"missing column(s) {', '.join(missing)}")
+
+
+def _lexical_scores(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> np.ndarray:
+    matcher = _matcher(themes)
+    bodies = articles["text_norm"].fillna("").tolist()
+    titles = articles["title"].fillna("").map(normalise).tolist() if "title" in articles else [""] * len(bodies)
+    scores = np.zeros((len(bodies), len(themes)))
+    for row, (body, title) in enumerate(zip(bodies, titles, strict=True)):
+        (body_code, n_words), (title_code, _) = matcher.encode(body), matcher.encode(title)
+        for col, theme in enumerate(themes):
+            body_evidence, body_seeded = matcher.evidence(body_code, theme.key)
+            title_evidence, title_seeded = matcher.evidence(title_code, theme.key)
+            if body_seeded or title_seeded:
+                scores[row, col] = 1 - math.exp(-(100 * body_evidence / max(n_words, 1) + title_evidence))
+    return scores
+
+
+def _embedding_similarity(texts: list[str], themes: tuple[Theme, ...], encoder: Encoder) -> np.ndarray:
+    docs = _unit_rows(np.asarray(encoder.encode(texts), dtype=float))
+    centroids = np.vstack(
+        [
+            _unit_rows(np.asarray(encoder.encode([normalise(s) for s in t.seeds]), dtype=float)).mean(axis=0)
+            for t in themes
+        ]
+    )
+    return np.clip(docs @ _unit_rows(centroids).T, 0, 1)
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms == 0, 1, norms)
+
+
+def _assign(article_id: pd.Series, scores: np.ndarray, keys: list[str], threshold: float) -> pd.DataFrame:
+    best = scores.argmax(axis=1) if len(keys) else np.zeros(len(scores), dtype=int)
+    reached = scores[np.arange(len(scores)), best] >= threshold
+    out = pd.DataFrame({"article_id": article_id.to_numpy()})
+    for col, key in enumerate(keys):
+        out[f"score_{key}"] = scores[:, col]
+    theme = pd.Series([keys[b] if ok else None for b, ok in zip(best, reached, strict=True)], dtype="string[pyarrow]")
+    out["article_id"] = out["article_id"].astype("string[pyarrow]")
+    out["theme"] = theme
+    return out
+
+
+def theme_attention(
+    articles: pd.DataFrame,
+    theme_scores: pd.DataFrame,
+    *,
+    by: Literal["period", "source"] = "period",
+    freq: str = "auto",
+    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    kinds: Sequence[str] | None = ("article",),
+    language: Literal["ar", "en"] = "ar",
+) -> pd.DataFrame:
+    """Attention per theme: the share of all stories of a period (or source) that have the theme.
+
+    Returns ``period`` (or ``source``), ``theme``, ``theme_label``, ``n_stories`` (stories with the
+    theme), ``n_total`` (all stories of that period or source, any theme or none) and ``share``
+    (``n_stories / n_total``), as Media Cloud reports attention. Every theme of ``theme_scores``
+    has a row in every period or source that has stories, with zeros, so lines are continuous.
+    Periods start at ``freq`` boundaries (``"D"``, ``"W"``, ``"M"``, ``"Y"``); ``"auto"`` picks days up
+    to two months of data, weeks up to a year, months up to ten years, else years. Stories without
+    a date (or source) are left out. ``kinds`` keeps rows of those kinds (default: whole articles,
+    not embedded stories or headline rows); None keeps all. ``themes`` gives labels for user themes.
+
+    >>> articles = pd.DataFrame({"article_id": ["a", "b", "c"], "source": ["X", "X", "Y"]})
+    >>> scores = pd.DataFrame({"article_id": ["a", "b", "c"], "score_natural_disasters": [0.9, 0.1, 0.8],
+    ...     "theme": ["natural_disasters", None, "natural_disasters"]})
+    >>> theme_attention(articles, scores, by="source")[["source", "n_stories", "n_total", "share"]]
+      source  n_stories  n_total  share
+    0      X          1        2    0.5
+    1      Y          1        1    1.0
+    """
+    if by not in ("period", "source"):
+        raise InputError("by", f"must be 'period' or 'source', got {by!r}")
+    group = "published_at" if by == "period" else "source"
+    _require_columns(articles, ["article_id", group])
+    _require_columns(theme_scores, ["article_id", "theme"], "theme_scores")
+    keys = [c.removeprefix("score_") for c in theme_scores.columns if c.startswith("score_")]
+    stories = articles if kinds is None or "kind" not in articles else articles[articles["kind"].isin(kinds)]
+    stories = stories[["article_id", group]].merge(theme_scores[["article_id", "theme"]], on="article_id")
+    stories = stories[stories[group].notna()]
+    if by == "period":
+        stories = stories.assign(period=_period_start(stories[group], freq))
+        group = "period"
+    totals = stories.groupby(group).size()
+    counts = stories.dropna(subset=["theme"]).groupby([group, "theme"]).size()
+    grid = pd.MultiIndex.from_product([totals.index, keys], names=[group, "theme"])
+    out = counts.reindex(grid, fill_value=0).rename("n_stories").reset_index()
+    labels = _theme_labels(themes, language)
+    out.insert(2, "theme_label", out["theme"].map(lambda key: labels.get(key, key)))
+    out["n_total"] = out[group].map(totals).astype(int)
+    out["share"] = out["n_stories"] / out["n_total"]
+    return out.astype({"theme": "string[pyarrow]", "theme_label": "string[pyarrow]", "n_stories": int})
+
+
+def _theme_labels(themes: Mapping[str, Theme] | Iterable[Theme] | None, language: str) -> dict[str, str]:
+    return {t.key: t.label_ar if language == "ar" else t.label_en for t in _theme_tuple(themes)}
+
+
+def _period_start(published_at: pd.Series, freq: str) -> pd.Series:
+    """The start of each date's period (UTC), with ``freq="auto"`` chosen from the span of the dates."""
+    dates = pd.to_datetime(published_at, utc=True)
+    if freq == "auto":
+        days = (dates.max() - dates.min()).days if len(dates) else 0
+        freq = "D" if days <= 62 else "W" if days <= 366 else "M" if days <= 3660 else "Y"
+    if freq not in ("D", "W", "M", "Q", "Y"):
+        raise InputError("freq", f"must be 'auto', 'D', 'W', 'M', 'Q' or 'Y', got {freq!r}")
+    return dates.dt.tz_localize(None).dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
+
+
+def distinctive_words(
+    articles: pd.DataFrame,
+    theme_scores: pd.DataFrame,
+    *,
+    themes: tuple[str, str] = ("security_cooperation", "natural_disasters"),
+    top_n: int = 20,
+) -> pd.DataFrame:
+    """The words that most distinguish the stories of one theme from those of another.
+
+    Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn 2008,
+    "Fightin' Words", section 3.5.1): the prior for each word is its count in all ``articles``;
+    ``score`` is the z-score of the log-odds difference, towards ``theme``. Words are normalised
+    tokens without stop words. Returns ``top_n`` rows per theme: ``word``, ``theme``, ``score``,
+    ``n_a`` and ``n_b`` (the word's count in the stories of the first and second theme).
+
+    >>> import toolkit
+    >>> articles = toolkit.load_articles("data/raw")  # doctest: +SKIP
+    >>> distinctive_words(articles, score_themes(articles), top_n=5)  # doctest: +SKIP
+    """
+    _require_columns(articles, ["article_id", "text_norm"])
+    _require_columns(theme_scores, ["article_id", "theme"], "theme_scores")
+    labelled = articles[["article_id", "text_norm"]].merge(theme_scores[["article_id", "theme"]], on="article_id")
+    prior = _word_counts(articles["text_norm"])
+    counts = []
+    for theme in themes:
+        texts = labelled.loc[labelled["theme"] == theme, "text_norm"]
+        if texts.empty:
+            raise InputError("theme_scores", f"no story has the theme {theme!r}")
+        counts.append(_word_counts(texts))
+    words = sorted(set(counts[0]) | set(counts[1]))
+    y_a, y_b, alpha = (np.array([c[w] for w in words], dtype=float) for c in (*counts, prior))
+    n_a, n_b, alpha_0 = y_a.sum(), y_b.sum(), alpha.sum()
+    delta = np.log((y_a + alpha) / (n_a + alpha_0 - y_a - alpha)) - np.log(
+        (y_b + alpha) / (n_b + alpha_0 - y_b - alpha)
+    )
+    z = delta / np.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
+    table = pd.DataFrame({"word": words, "z": z, "n_a": y_a.astype(int), "n_b": y_b.astype(int)})
+    rows = [
+        table[table["z"] > 0].nlargest(top_n, "z").assign(theme=themes[0], score=lambda t: t["z"]),
+        table[table["z"] < 0].nsmallest(top_n, "z").assign(theme=themes[1], score=lambda t: -t["z"]),
+    ]
+    out = pd.concat(rows, ignore_index=True)[["word", "theme", "score", "n_a", "n_b"]]
+    return out.astype({"word": "string[pyarrow]", "theme": "string[pyarrow]"})
+
+
+def _word_counts(texts: Iterable[str]) -> Counter[str]:
+    stop = arabic_stop_words()
+    return Counter(w for text in texts for w in tokenize(text, normalised=True) if w not in stop)
+
+
+def topics_to_themes(
+    topic_info: pd.DataFrame,
+    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    *,
+    threshold: float = 0.3,
+) -> pd.DataFrame:
+    """Map each topic of a topic model to the theme its top words belong to, or to None.
+
+    A topic's score for a theme is the share of its word weight (``words`` and ``weights`` of
+    ``topic_info``, as in ``ArabicTopicModel.topic_info_``) carried by words of the theme's seeds
+    (full weight) or context (half weight), stop words left out. The topic gets the best theme when
+    that share reaches ``threshold``. Returns ``topic``, ``theme``, ``score`` (the best share).
+
+    >>> info = pd.DataFrame({"topic": [0, 1], "words": [["الزلزال", "بقوة", "ريختر"], ["المنتخب", "هدف"]],
+    ...     "weights": [[0.5, 0.3, 0.2], [0.6, 0.4]]})
+    >>> topics_to_themes(info)
+       topic              theme  score
+    0      0  natural_disasters    0.7
+    1      1               <NA>    0.0
+    """
+    _require_columns(topic_info, ["topic", "words", "weights"], "topic_info")
+    chosen = _theme_tuple(themes)
+    matcher = _matcher(chosen)
+    vocabularies = [_theme_vocabulary(theme) for theme in chosen]
+    rows = []
+    for topic, words, weights in topic_info[["topic", "words", "weights"]].itertuples(index=False):
+        stems = [matcher.encode(normalise(w))[0].split() for w in words]
+        shares = [
+            sum(
+                weight * max((vocab.get(s.rstrip(_DEFINITE), 0.0) for s in word), default=0.0)
+                for word, weight in zip(stems, weights, strict=True)
+            )
+            / max(sum(weights), 1e-12)
+            for vocab in vocabularies
+        ]
+        best = int(np.argmax(shares))
+        rows.append((topic, chosen[best].key if shares[best] >= threshold else None, round(shares[best], 6)))
+    out = pd.DataFrame(rows, columns=["topic", "theme", "score"])
+    return out.astype({"theme": "string[pyarrow]"})
+
+
+def _theme_vocabulary(theme: Theme) -> dict[str, float]:
+    """Stem -> weight of the theme's seed words (1) and context-only words (0.5), stop words left out."""
+    stop = arabic_stop_words()
+    vocabulary: dict[str, float] = {}
+    for phrases, weight in ((theme.context, CONTEXT_WEIGHT), (theme.seeds, 1.0)):
+        for word in (w for p in phrases for w in normalise(p).split() if w not in stop):
+            vocabulary[_seed_word(word)[0]] = weight
+    return vocabulary
