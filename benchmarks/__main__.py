@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shlex
 import sys
 import tempfile
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -62,6 +65,7 @@ class Settings:
     quick: bool
     seed: int
     workdir: Path
+    processes: FreshProcesses
 
     def runs(self, *, slow: bool) -> int:
         return 1 if self.quick else self.slow_repeats if slow else self.repeats
@@ -74,24 +78,10 @@ T = TypeVar("T")
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print the document and write it to ``--output``. Exit 1 when a row failed."""
     args = _parser().parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as workdir:
-        settings = Settings(
-            corpora=args.corpora,
-            repeats=args.repeats,
-            slow_repeats=args.slow_repeats,
-            quick=args.quick,
-            seed=args.seed,
-            workdir=Path(workdir),
-        )
-        header = machine_header(corpora=args.corpora, command=_command(argv))
-        speed: list[Row] = []
-        quality: list[Row] = []
-        for section in SECTIONS:
-            if section in args.only:
-                print(f"benchmarks: {section} ...", file=sys.stderr, flush=True)
-                table, width = (quality, len(QUALITY_HEADERS)) if section == "quality" else (speed, len(SPEED_HEADERS))
-                table += _attempt(*_SECTIONS[section], settings, width=width)
-    document = _document(header, speed, quality, settings)
+    header = machine_header(corpora=args.corpora, command=_command(argv))
+    with _stdout_to_stderr():
+        speed, quality = _measure(args)
+    document = _document(header, speed, quality, quick=args.quick)
     print(document)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(document + "\n", encoding="utf-8")
@@ -99,6 +89,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failed:
         print(f"benchmarks: failed: {', '.join(failed)} (tracebacks above)", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _measure(args: argparse.Namespace) -> tuple[list[Row], list[Row]]:
+    """The rows of the speed table and of the quality table, for the sections in ``--only``."""
+    speed: list[Row] = []
+    quality: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="toolkit-bench-") as workdir:
+        # Nothing downloads, and the embedding cache starts empty and is thrown away (children inherit both).
+        os.environ.update(XDG_CACHE_HOME=str(Path(workdir) / "cache"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+        with FreshProcesses(reuse=args.quick) as processes:
+            settings = Settings(
+                corpora=args.corpora,
+                repeats=args.repeats,
+                slow_repeats=args.slow_repeats,
+                quick=args.quick,
+                seed=args.seed,
+                workdir=Path(workdir),
+                processes=processes,
+            )
+            for section in (s for s in SECTIONS if s in args.only):
+                print(f"benchmarks: {section} ...", file=sys.stderr, flush=True)
+                started = time.perf_counter()
+                table, width = (quality, len(QUALITY_HEADERS)) if section == "quality" else (speed, len(SPEED_HEADERS))
+                table += _attempt(*_SECTIONS[section], settings, width=width)
+                print(f"benchmarks: {section} took {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return speed, quality
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send what measured code prints (a fit's summary line, here or in a child process) to stderr.
+
+    stdout then carries the Markdown document alone. Redirected at the file descriptor, so child
+    processes inherit it.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -178,37 +212,55 @@ def _raw_texts(settings: Settings) -> list[str]:
 
 
 def _embed_rows(settings: Settings) -> list[Row]:
-    raise Unavailable("not available: toolkit.topics is not there yet")
+    articles = _ant(settings)
+    name, runs = settings.processes.run(
+        fits.embedding_throughput, articles, repeats=settings.runs(slow=False), seed=settings.seed
+    )
+    return [
+        [
+            "embedding throughput",
+            f"ANT, {len(articles):,} articles",
+            f"{spread(runs.per_second(len(articles)))} documents/s",
+            str(len(runs.values)),
+            f"the topic model's default embedding (`{name}`), cache off, fresh process",
+        ]
+    ]
+
+
+def _ant(settings: Settings) -> pd.DataFrame:
+    """The ANT articles (a seeded sample of them with --quick)."""
+    articles = load_corpora(settings.corpora, (ANT,))
+    return sample(articles, QUICK_ANT, seed=settings.seed) if settings.quick else articles
 
 
 def _fit_rows(settings: Settings) -> list[Row]:
     rows: list[Row] = []
-    baseline: tuple[int, float] | None = None
-    with FreshProcesses(reuse=settings.quick) as processes:
-        for label, names, size, quick_size, slow in FIT_SETS:
-            articles = load_corpora(settings.corpora, names)
-            articles = sample(articles, quick_size if settings.quick else size or len(articles), seed=settings.seed)
-            path = _parquet(articles, settings.workdir / f"fit-{len(articles)}.parquet")
-            measured = [
-                processes.run(fits.fit_toolkit, path, seed=settings.seed) for _ in range(settings.runs(slow=slow))
-            ]
-            seconds = Runs(tuple(m.seconds for m in measured))
-            peak = Runs(tuple(m.peak_mb for m in measured))
-            before = Runs(tuple(m.before_mb for m in measured))
-            n = len(articles)
-            baseline = baseline or (n, seconds.median)
-            growth = "" if baseline[0] == n else f"{number(seconds.median / baseline[1])}× the time of {baseline[0]:,}"
-            data = f"{n:,} articles" + (f" (seeded sample, seed {settings.seed})" if size else "")
-            rows += [
-                [f"topic-model fit time, {label}", data, f"{spread(seconds)} s", str(len(seconds.values)), growth],
-                [
-                    f"topic-model peak memory, {label}",
-                    data,
-                    f"{spread(peak)} MB",
-                    str(len(peak.values)),
-                    f"{number(before.median)} MB before the fit",
-                ],
-            ]
+    first: tuple[int, float] | None = None  # articles and median seconds of the first set, for the scaling note
+    for label, names, size, quick_size, slow in FIT_SETS:
+        articles = load_corpora(settings.corpora, names)
+        articles = sample(articles, quick_size if settings.quick else size or len(articles), seed=settings.seed)
+        fits_measured = [
+            settings.processes.run(fits.fit_toolkit, articles, seed=settings.seed)
+            for _ in range(settings.runs(slow=slow))
+        ]
+        seconds = Runs(tuple(m.seconds for m in fits_measured))
+        peak = Runs(tuple(m.peak_mb for m in fits_measured))
+        before = Runs(tuple(m.before_mb for m in fits_measured))
+        n = len(articles)
+        first = first or (n, seconds.median)
+        scaling = "" if first[0] == n else f"{number(seconds.median / first[1])}× the time of {first[0]:,} articles"
+        data = f"{n:,} articles" + (f" (seeded sample, seed {settings.seed})" if size else "")
+        runs = str(len(seconds.values))
+        rows += [
+            [f"topic-model fit time, {label}", data, f"{spread(seconds)} s", runs, scaling],
+            [
+                f"topic-model peak memory, {label}",
+                data,
+                f"{spread(peak)} MB",
+                runs,
+                f"{number(before.median)} MB before",
+            ],
+        ]
     return rows
 
 
@@ -216,18 +268,8 @@ def _fit_names(settings: Settings) -> list[str]:
     return [f"topic-model {what}, {label}" for label, *_ in FIT_SETS for what in ("fit time", "peak memory")]
 
 
-def _parquet(articles: pd.DataFrame, path: Path) -> Path:
-    # attrs (the rejections table) cannot go into Parquet metadata, and the fit does not need them.
-    frame = articles.copy()
-    frame.attrs = {}
-    frame.to_parquet(path)
-    return path
-
-
 def _quality_rows(settings: Settings) -> list[Row]:
-    articles = load_corpora(settings.corpora, (ANT,))
-    if settings.quick:
-        articles = sample(articles, QUICK_ANT, seed=settings.seed)
+    articles = _ant(settings)
     results: dict[str, dict[str, object] | str] = {}
     for pipeline in PIPELINES:
         print(f"benchmarks: quality: {pipeline} ...", file=sys.stderr, flush=True)
@@ -353,7 +395,7 @@ _SECTIONS: dict[str, tuple[Callable[[Settings], list[str]], Callable[[Settings],
 # --- the document -------------------------------------------------------------------------------
 
 
-def _document(header: list[str], speed: list[Row], quality: list[Row], settings: Settings) -> str:
+def _document(header: list[str], speed: list[Row], quality: list[Row], *, quick: bool) -> str:
     parts = [
         "# Benchmarks",
         "Generated by `make bench` (`python -m benchmarks`); regenerate rather than edit.",
@@ -362,7 +404,7 @@ def _document(header: list[str], speed: list[Row], quality: list[Row], settings:
     if speed:
         parts += ["## Speed and memory", markdown_table(SPEED_HEADERS, speed)]
     if quality:
-        data = f"{QUICK_ANT} ANT articles (--quick)" if settings.quick else "ANT, 5,100 articles in 6 categories"
+        data = f"{QUICK_ANT} ANT articles (--quick)" if quick else "ANT, 5,100 articles in 6 categories"
         parts += [f"## Topic quality: {data}, one run each", markdown_table(QUALITY_HEADERS, quality)]
     parts += ["## How it is measured", NOTES]
     return "\n\n".join(parts)

@@ -76,7 +76,23 @@ ROWS = [
     "topic-model peak memory, ANT",
     "topic-model fit time, all three corpora",
     "topic-model peak memory, all three corpora",
+    "theme scoring, ant-multisource",
+    "theme scoring, almayadeen",
+    "theme scoring, saudinewsnet",
     "report on the bundled sample",
+    "articles",
+    "fit time (s)",
+    "peak memory (MB)",
+    "topics",
+    "outlier share",
+    "NMI vs categories, own topics",
+    "ARI vs categories, own topics",
+    "homogeneity vs categories, own topics",
+    "NPMI coherence, own topics",
+    "topic diversity, own topics",
+    "NMI vs categories, reduced to 6",
+    "ARI vs categories, reduced to 6",
+    "homogeneity vs categories, reduced to 6",
 ]
 
 

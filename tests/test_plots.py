@@ -308,7 +308,7 @@ def test_stories_per_source_counts_whole_stories_once_and_names_the_missing_sour
     fig = stories_per_source_chart(ARTICLES, backend="plotly")
     assert list(fig.data[0].y) == ["الجزيرة", "BBC عربي", "مصدر غير معروف"]
     assert list(fig.data[0].x) == [2, 2, 1]
-    assert fig.layout.xaxis.autorange == "reversed"
+    assert list(fig.layout.xaxis.range) == [2 * 1.12, 0]  # reversed: bars grow leftwards
     assert list(stories_per_source_chart(ARTICLES, kinds=None, backend="plotly").data[0].x) == [3, 2, 1]
 
 

@@ -183,6 +183,16 @@ def test_scraped_markup_shows_as_text_and_never_runs(hostile_report):
     assert shown > 0  # the loaded text is in the reports, as text
 
 
+def test_export_escapes_markup_that_a_cell_shows_as_html(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    raw = f"<p dir='rtl'>زلزال {PAYLOADS[0]} {PAYLOADS[1]}</p>"
+    cell = new_code_cell("HTML(text)", outputs=[new_output("display_data", data={"text/html": raw})])
+    nbformat.write(new_notebook(cells=[cell]), tmp_path / "raw.ipynb")
+    page = export_html(tmp_path / "raw.ipynb", tmp_path / "raw.html").read_text(encoding="utf-8")
+    assert '<p dir="rtl">زلزال &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</p>' in page
+
+
 @pytest.mark.skipif(
     shutil.which("chromium") is None, reason="headless Chromium not installed (apt-get install chromium)"
 )

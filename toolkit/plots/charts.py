@@ -360,6 +360,11 @@ def _bar_text(bars: pd.DataFrame, labels: _Labels) -> Callable[[float], str] | N
     return None
 
 
+def _value_limit(bars: pd.DataFrame) -> float:
+    """The far end of the value axis: the longest bar and room for its text (1 when every bar is zero)."""
+    return float(max(bars["value"].max(), 0) * 1.12) or 1.0
+
+
 def _panels(frame: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(frame["panel"]))
 
@@ -450,7 +455,7 @@ def _bars_matplotlib(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Figu
             container = ax.barh(positions, rows_here["value"], color="#2a6f97")
             ax.set_yticks(positions, labels=[style.text(label) for label in rows_here["label"]])
             ax.set_ylim(tallest - 0.5, -0.5)  # first row on top; the same bar height in every panel
-            ax.invert_xaxis()  # bars grow leftwards from the labels on the right
+            ax.set_xlim(_value_limit(bars), 0)  # bars grow leftwards from the labels; one scale for all panels
             ax.set_xlabel(style.text(labels.value), loc="right")
             if labels.percent:
                 ax.xaxis.set_major_formatter(PercentFormatter(xmax=100))
@@ -542,7 +547,7 @@ def _bars_plotly(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
             col=column + 1,
         )
     ticks = _plotly_ticks(bars["value"].to_numpy(dtype=float), style, percent=labels.percent)
-    fig.update_xaxes(autorange="reversed", title_text=style.text(labels.value), **ticks)
+    fig.update_xaxes(range=[_value_limit(bars), 0], title_text=style.text(labels.value), **ticks)
     fig.update_yaxes(side="right", autorange="reversed", automargin=True)
     tallest = max([len(bars[bars["panel"] == p]) for p in panels], default=1)
     return _plotly_layout(fig, labels, style, height=int((28 * tallest + 110) * rows + 60))
