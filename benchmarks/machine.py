@@ -54,9 +54,18 @@ def memory_gb() -> float:
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: how busy the machine was (the cores are shared).
+
+    >>> len(load_average().split(", "))
+    3
+    """
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def machine_header(*, corpora: Path, command: str) -> list[str]:
     """Markdown bullet lines saying when, where and with what the benchmark ran."""
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     versions = ", ".join(f"{name} {version}" for name, version in package_versions().items())
     return [
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",

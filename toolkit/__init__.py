@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "topics_over_time": "toolkit.topics",
     "topics_per_source": "toolkit.topics",
     "load_topic_model": "toolkit.topics",
+    "topic_documents": "toolkit.topics",
     # themes: security cooperation vs natural disasters, and user themes
     "load_themes": "toolkit.themes",
     "score_themes": "toolkit.themes",

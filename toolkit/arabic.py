@@ -88,9 +88,12 @@ _HAMZA_CARRIERS = str.maketrans({"\u0624": "\u0648", "\u0626": "\u064a"})
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic annotation marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff]")
+_LINE_BREAK_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # besides \n, where str.splitlines splits
 # White space other than the plain space and the newline (tabs, NBSP, line separators...).
 _ODD_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 _ODD_SPACES = re.compile(f"[{re.escape(_ODD_SPACE)}]")
+# Odd spaces within a line (NBSP, thin spaces...): made plain before NFKC, whose quick check NBSP would fail.
+_ODD_LINE_SPACES = re.compile(f"[{re.escape(''.join(c for c in _ODD_SPACE if c not in _LINE_BREAK_CHARS))}]")
 # Everything canonical_letters changes besides NFKC and doubled spaces: most news text has none of it.
 _NEEDS_FIXING = re.compile(f"[{re.escape(_INVISIBLE + ''.join(map(chr, _LETTER_AND_DIGIT_FIXES)) + _ODD_SPACE)}]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -117,7 +120,7 @@ def canonical_letters(text: str) -> str:
     # The common case costs one scan, NFKC's quick check and a few substring tests.
     if _NEEDS_FIXING.search(text) is None and unicodedata.is_normalized("NFKC", text) and _is_tidy(text):
         return text
-    text = unicodedata.normalize("NFKC", _INVISIBLE_CHARS.sub("", text))
+    text = unicodedata.normalize("NFKC", _ODD_LINE_SPACES.sub(" ", _INVISIBLE_CHARS.sub("", text)))
     text = _TO_FIX.sub(_fixed_char, text)
     # A mapped letter can compose with a following mark (ی + ٔ -> ي + ٔ -> ئ).
     return _tidy_space(unicodedata.normalize("NFKC", text))
@@ -140,8 +143,9 @@ def normalise(text: str, *, fold_teh_marbuta: bool = False, fold_hamza: bool = F
         text = _replace_letters(text, _TEH_MARBUTA)
     if fold_hamza:
         text = _replace_letters(text, _HAMZA_CARRIERS)
-    # Removing marks can leave a base letter next to a mark it now composes with.
-    return _tidy_space(unicodedata.normalize("NFKC", text))
+    # Removing marks can leave a base letter next to a mark it now composes with, or doubled spaces.
+    text = unicodedata.normalize("NFKC", text)
+    return text if _is_tidy(text) else _tidy_space(text)
 
 
 def _tidy_space(text: str) -> str:

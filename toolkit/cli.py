@@ -91,11 +91,39 @@ def _column_map(pairs: list[str]) -> dict[str, str]:
 
 
 def _cmd_clean(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # filled by the load stage
+    import warnings
+
+    from toolkit.load import load_articles, save_articles
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the rejections are counted below and written beside the output
+        articles = load_articles(args.inputs, column_map=_column_map(args.column), progress=True)
+    rejections_path = save_articles(articles, args.output)
+    rejected = len(articles.attrs["rejections"])
+    kinds = articles["kind"].value_counts()
+    print(f"pages read: {articles['origin'].nunique() + rejected}")
+    print("rows: " + ", ".join(f"{kind} {kinds.get(kind, 0)}" for kind in ("article", "embedded", "headline")))
+    print(f"duplicates: {articles['duplicate_of'].notna().sum()}")
+    print(f"rejections: {rejected}" + (f" (see {rejections_path})" if rejected else ""))
+    print(f"wrote {args.output} and {rejections_path}")
+    return 0
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
-    raise NotImplementedError  # filled by the topics stage
+    from toolkit.load import read_articles
+    from toolkit.topics import fit_topics
+
+    if args.n_topics != "auto" and not (args.n_topics.isdigit() and int(args.n_topics) > 0):
+        raise InputError("--n-topics", f"expected 'auto' or a whole number of at least 1, not {args.n_topics!r}")
+    n_topics = args.n_topics if args.n_topics == "auto" else int(args.n_topics)
+    if not args.articles.is_file():
+        raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
+    model = fit_topics(
+        read_articles(args.articles), unit=args.unit, embedding=args.embedding, n_topics=n_topics, seed=args.seed
+    )
+    model.save(args.output)
+    print(f"wrote {args.output}/: model/, doc_topics.parquet, topic_info.csv ({model.settings_['n_topics']} topics)")
+    return 0
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:

@@ -3,9 +3,10 @@
 Every embedding is one row per document, L2-normalised, and cached on disk keyed by the model and the
 texts, so fitting the same documents again does not embed them again.
 
->>> vectors, status = embed(["زلزال يضرب المدينة", "مباراة كرة القدم"], embedding="tfidf", seed=0, cache=False)
+>>> texts = ["زلزال يضرب المدينة", "مباراة كرة القدم", "زلزال قوي"]
+>>> vectors, status = embed(texts, embedding="tfidf", seed=0, cache=False)
 >>> vectors.shape, status
-((2, 1), 'off')
+((3, 2), 'off')
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +25,12 @@ from safetensors.numpy import load_file, save_file
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
 from toolkit.errors import InputError
 
-__all__ = [
-    "Embedding",
-    "default_cache_dir",
-    "embed",
-    "embedding_name",
-    "smoothed_idf",
-    "tfidf",
-    "word_limits",
-    "word_vectorizer",
-]
+__all__ = ["Embedding", "WordTfidf", "default_cache_dir", "embed", "embedding_name", "topic_word_vectorizer"]
 
 # A sentence-transformers name or local path, or one vector per document.
 Embedding = str | Path | np.ndarray
@@ -67,15 +61,72 @@ def embedding_name(embedding: Embedding) -> str:
     return "precomputed" if isinstance(embedding, np.ndarray) else str(embedding)
 
 
+@dataclass(frozen=True)
+class WordTfidf:
+    """Sublinear TF-IDF of normalised words (unigrams): the "tfidf" embedding's input and the topic classifier's.
+
+    >>> words, matrix = WordTfidf.fit(["زلزال قوي", "زلزال ثان"])
+    >>> words.vocabulary, matrix.shape
+    (['ثان', 'زلزال', 'قوي'], (2, 3))
+    """
+
+    vocabulary: list[str]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> tuple[WordTfidf, sp.csr_matrix]:
+        """The vocabulary and IDF of ``texts``, and their TF-IDF (small corpora keep every word)."""
+        n = len(texts)
+        vectorizer = _word_counter(min_df=1 if n < 200 else 2 if n < 2000 else 5, max_df=0.5 if n >= 20 else 1.0)
+        counts = vectorizer.fit_transform(texts)
+        # scikit-learn's smoothed IDF
+        idf = np.log((1 + n) / (1 + np.bincount(counts.indices, minlength=counts.shape[1]))) + 1
+        words = cls(vectorizer.get_feature_names_out().tolist(), idf)
+        return words, words._weigh(counts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """TF-IDF of (new) texts over the fitted vocabulary."""
+        return self._weigh(_word_counter(vocabulary=self.vocabulary).transform(texts))
+
+    def _weigh(self, counts: sp.spmatrix) -> sp.csr_matrix:
+        weighted = sp.csr_matrix(counts, dtype=np.float64)
+        weighted.data = 1 + np.log(weighted.data)  # sublinear tf, as TfidfVectorizer(sublinear_tf=True)
+        return normalize(weighted @ sp.diags(self.idf)).tocsr()
+
+
+def topic_word_vectorizer() -> CountVectorizer:
+    """Uni+bigram counts of normalised words for BERTopic's topic words (Arabic stop words left out).
+
+    The 100,000 most frequent n-grams are kept: rarer ones never lead a topic, and the saved vocabulary
+    stays small (ANT has 843,000 uni+bigrams).
+
+    >>> topic_word_vectorizer().fit(["قال وزير الدفاع"]).get_feature_names_out().tolist()
+    ['الدفاع', 'وزير', 'وزير الدفاع']
+    """
+    return _word_counter(ngram_range=(1, 2), max_features=100_000)
+
+
+def _word_counter(**options: Any) -> CountVectorizer:
+    return CountVectorizer(
+        token_pattern=TOKEN_PATTERN, stop_words=sorted(arabic_stop_words()), lowercase=False, **options
+    )
+
+
 def embed(
-    texts: Sequence[str], *, embedding: Embedding = "tfidf", seed: int = 42, cache: CacheSetting = True
+    texts: Sequence[str],
+    *,
+    embedding: Embedding = "tfidf",
+    seed: int = 42,
+    cache: CacheSetting = True,
+    word_tfidf: sp.csr_matrix | None = None,
 ) -> tuple[np.ndarray, str]:
     """One L2-normalised vector per text, and whether the cache was used (``"hit"``, ``"miss"`` or ``"off"``).
 
-    ``embedding`` is ``"tfidf"`` (TF-IDF of the normalised words, then TruncatedSVD; no download),
-    a sentence-transformers model name (loaded from the local Hugging Face cache only, never
-    downloaded) or a local model folder, or an array with one row per text. Give ``"tfidf"`` the
-    normalised texts and a sentence-transformers model the texts as written.
+    ``embedding`` is ``"tfidf"`` (`WordTfidf` of the normalised words, then TruncatedSVD to 100
+    dimensions; no download), a sentence-transformers model name (loaded from the local Hugging Face
+    cache only, never downloaded) or a local model folder, or an array with one row per text. Give
+    ``"tfidf"`` the normalised texts (and their ``word_tfidf`` when you have it, to skip counting them
+    again) and a sentence-transformers model the texts as written.
     ``cache``: ``True`` for `default_cache_dir`, a folder, or ``False`` for no cache.
 
     >>> embed(["زلزال"], embedding=np.array([[3.0, 4.0]]), cache=False)
@@ -87,7 +138,10 @@ def embed(
     key = _cache_key(texts, embedding, seed)
     if folder is not None and (folder / f"{key}.safetensors").is_file():
         return load_file(folder / f"{key}.safetensors")["embeddings"], "hit"
-    vectors = _tfidf_svd(texts, seed=seed) if str(embedding) == "tfidf" else _sentence_transformer(texts, embedding)
+    if str(embedding) == "tfidf":
+        vectors = _svd(WordTfidf.fit(texts)[1] if word_tfidf is None else word_tfidf, seed=seed)
+    else:
+        vectors = _sentence_transformer(texts, embedding)
     if folder is None:
         return vectors, "off"
     _write_atomically(folder / f"{key}.safetensors", vectors)
@@ -102,55 +156,13 @@ def _precomputed(vectors: np.ndarray, n_texts: int) -> np.ndarray:
     return normalize(np.asarray(vectors, dtype=np.float64))
 
 
-def word_vectorizer(**options: Any) -> CountVectorizer:
-    """Counts of normalised Arabic words (toolkit tokens, Arabic stop words left out); options go to CountVectorizer.
-
-    >>> word_vectorizer().fit(["قال وزير الدفاع في بيان"]).get_feature_names_out().tolist()
-    ['الدفاع', 'بيان', 'وزير']
-    """
-    return CountVectorizer(
-        token_pattern=TOKEN_PATTERN, stop_words=sorted(arabic_stop_words()), lowercase=False, **options
-    )
-
-
-def word_limits(n_documents: int) -> dict[str, float]:
-    """Document-frequency limits for the word TF-IDF: small corpora keep every word.
-
-    >>> word_limits(10), word_limits(5100)
-    ({'min_df': 1, 'max_df': 1.0}, {'min_df': 5, 'max_df': 0.5})
-    """
-    n = n_documents
-    return {"min_df": 1 if n < 200 else 2 if n < 2000 else 5, "max_df": 0.5 if n >= 20 else 1.0}
-
-
-def smoothed_idf(counts: sp.spmatrix) -> np.ndarray:
-    """scikit-learn's smoothed IDF, ``log((1 + n) / (1 + df)) + 1``, from a document-word count matrix.
-
-    >>> smoothed_idf(sp.csr_matrix([[1, 0], [2, 1]])).round(3).tolist()
-    [1.0, 1.405]
-    """
-    frequency = np.bincount(sp.csr_matrix(counts).indices, minlength=counts.shape[1])
-    return np.log((1 + counts.shape[0]) / (1 + frequency)) + 1
-
-
-def tfidf(counts: sp.spmatrix, idf: np.ndarray) -> sp.csr_matrix:
-    """Sublinear TF-IDF (``1 + log(tf)``) with L2-normalised rows, as TfidfVectorizer(sublinear_tf=True).
-
-    >>> tfidf(sp.csr_matrix([[1, 0], [2, 1]]), np.array([1.0, 1.405])).toarray().round(3).tolist()
-    [[1.0, 0.0], [0.769, 0.639]]
-    """
-    weighted = sp.csr_matrix(counts, dtype=np.float64)
-    weighted.data = 1 + np.log(weighted.data)
-    return normalize(weighted @ sp.diags(idf)).tocsr()
-
-
-def _tfidf_svd(texts: Sequence[str], *, seed: int) -> np.ndarray:
-    counts = word_vectorizer(**word_limits(len(texts))).fit_transform(texts)
-    weighted = tfidf(counts, smoothed_idf(counts))
-    dimensions = min(SVD_DIMENSIONS, len(texts) - 1, weighted.shape[1] - 1)
+def _svd(word_tfidf: sp.csr_matrix, *, seed: int) -> np.ndarray:
+    dimensions = min(SVD_DIMENSIONS, word_tfidf.shape[0] - 1, word_tfidf.shape[1] - 1)
     if dimensions < 2:  # nothing to reduce: one or two documents, or a single word
-        return weighted.toarray()
-    return normalize(TruncatedSVD(dimensions, random_state=seed).fit_transform(weighted))
+        return word_tfidf.toarray()
+    # One BLAS thread: on a shared 2-core machine two threads spent 7.3 s of CPU on ANT's SVD, one 4.1 s.
+    with threadpool_limits(1):
+        return normalize(TruncatedSVD(dimensions, random_state=seed).fit_transform(word_tfidf))
 
 
 def _sentence_transformer(texts: Sequence[str], model: str | Path) -> np.ndarray:
@@ -175,7 +187,9 @@ def _cache_folder(cache: CacheSetting) -> Path | None:
 
 def _cache_key(texts: Sequence[str], embedding: str | Path, seed: int) -> str:
     digest = hashlib.sha256()
-    model = json.dumps([_CACHE_VERSION, str(embedding), _model_fingerprint(embedding), seed, SVD_DIMENSIONS])
+    # The seed and the dimensions only shape the TF-IDF+SVD embedding.
+    settings = [seed, SVD_DIMENSIONS] if str(embedding) == "tfidf" else []
+    model = json.dumps([_CACHE_VERSION, str(embedding), _model_fingerprint(embedding), *settings])
     digest.update(model.encode())
     for text in texts:
         data = text.encode()

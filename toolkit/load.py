@@ -215,8 +215,12 @@ def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A list column written with its Arrow dtype cannot be read back by a plain pd.read_parquet.
-    validate_articles(articles).astype({"tags": object}).to_parquet(path, index=False)
+    # pandas 3.1 can neither store a DataFrame held in attrs (the rejections) in the Parquet metadata nor
+    # compare it in astype; and a list column written with its Arrow dtype cannot be read back by a plain
+    # pd.read_parquet.
+    table = validate_articles(articles).copy(deep=False)
+    table.attrs = {}
+    table.astype({"tags": object}).to_parquet(path, index=False)
     rejections_path = path.with_name(f"{path.stem}.rejections.csv")
     articles.attrs.get("rejections", _empty_rejections()).to_csv(rejections_path, index=False)
     return rejections_path
@@ -283,7 +287,8 @@ class BoilerplateRules:
 
 
 _ACTIONS = ("drop", "source", "tags", "end", "embedded", "related")
-_VALUE_TRIM = " \t:：-–—،,.؛;/|«»\"'“”()"
+# Stripped from both ends of a marker's value (not quotes or brackets, which may be part of it).
+_VALUE_TRIM = " \t:：-–—،,.؛;/|"
 # Decoration allowed before a marker («// انتهى //», «-- المصدر»), but not an opening bracket or quote.
 _DECORATION = r"[^\w\n(\[{«\"“'‘]*"
 _SEPARATOR = r"\s*[:：\-–—،,]+\s*"
@@ -545,7 +550,7 @@ def _decode(data: bytes) -> str:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        if is_arabic(text[:20_000], min_share=_MIN_ARABIC_SHARE):
+        if _looks_like_arabic(text):
             return text
     raise _Rejected("undecodable: not UTF-8 or UTF-16, and no Arabic text as Windows-1256 or a detected encoding")
 
@@ -559,7 +564,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    return text if is_arabic(text[:20_000], min_share=_MIN_ARABIC_SHARE) else None
+    return text if _looks_like_arabic(text) else None
+
+
+def _looks_like_arabic(text: str) -> bool:
+    """A guessed decoding gives Arabic prose: Arabic letters, and words apart (random bytes have no spaces)."""
+    sample = text[:20_000]
+    spaces = sample.count(" ") + sample.count("\n")
+    return spaces >= 0.05 * len(sample) and is_arabic(sample, min_share=_MIN_ARABIC_SHARE)
 
 
 def _legacy_encodings(data: bytes) -> list[str]:
@@ -751,8 +763,8 @@ def _split_tags(value: Any) -> list[str]:
                     parts[-1] = f"{parts[-1]} {word}"
                 else:
                     parts.append(word)
-    else:
-        parts = [canonical_letters(str(v)) for v in value if _present(v) is not None]
+    else:  # a list, whose items may themselves be comma-separated
+        parts = [p for v in value if _present(v) is not None for p in _TAG_SEPARATORS.split(canonical_letters(str(v)))]
     return list(dict.fromkeys(p.strip(_VALUE_TRIM) for p in parts if p.strip(_VALUE_TRIM)))
 
 
@@ -1043,10 +1055,18 @@ def _near_duplicate_stories(rows: list[dict[str, Any]], settings: Mapping[str, f
             first_of[k] = original
         elif row["n_words"] >= min_words:
             long_stories.append(k)
+    shingles: dict[int, set[tuple[str, ...]]] = {}
+
+    def shingles_of(k: int) -> set[tuple[str, ...]]:
+        if k not in shingles:
+            words = rows[k]["text_norm"].split()
+            shingles[k] = set(zip(words, words[1:], words[2:], strict=False))
+        return shingles[k]
+
     for k, candidates in _candidate_pairs(rows, long_stories, threshold).items():
-        b = _shingles(rows[k]["text_norm"])
+        b = shingles_of(k)
         for earlier in candidates:
-            a = _shingles(rows[earlier]["text_norm"])
+            a = shingles_of(earlier)
             shared = len(a & b)
             if shared >= threshold * (len(a) + len(b) - shared):
                 first_of[k] = first_of.get(earlier, earlier)
@@ -1054,16 +1074,13 @@ def _near_duplicate_stories(rows: list[dict[str, Any]], settings: Mapping[str, f
     return first_of
 
 
-def _shingles(text_norm: str) -> set[tuple[str, ...]]:
-    words = text_norm.split()
-    return set(zip(words, words[1:], words[2:], strict=False))
-
-
 # A sampled 3-gram starts with a word of at least this many letters (content words, mostly); sampling by
 # the words themselves (not by a hash) makes the result the same in every run.
-_SAMPLE_WORD_LENGTH = 9
+_SAMPLE_WORD_LENGTH = 8
 # A sampled 3-gram in more stories than this is a stock phrase, not evidence of copying.
 _MAX_POSTING = 50
+# Stories sharing this many sampled 3-grams are compared in full, whatever their samples' sizes.
+_ENOUGH_SHARED = 3
 
 
 def _candidate_pairs(rows: list[dict[str, Any]], stories: list[int], threshold: float) -> dict[int, list[int]]:
@@ -1082,7 +1099,7 @@ def _candidate_pairs(rows: list[dict[str, Any]], stories: list[int], threshold: 
     # Generous: the sample only proposes, the full 3-gram sets decide.
     for (earlier, later), count in sorted(shared.items()):
         union = len(rows[earlier]["sample"]) + len(rows[later]["sample"]) - count
-        if count >= (threshold - 0.2) * union:
+        if count >= _ENOUGH_SHARED or count >= (threshold - 0.2) * union:
             candidates.setdefault(later, []).append(earlier)
     return dict(sorted(candidates.items()))
 

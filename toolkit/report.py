@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import glob
 import html
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -105,6 +108,15 @@ Each report is one HTML file that opens offline; its executed notebook opens in 
 """
 
 
+# Noise a reader of the report cannot act on: the kernel's own log (unencrypted-TCP warning, interrupt
+# at shutdown; a cell's error still comes back as its output) and tqdm's warning, on importing
+# sentence-transformers, that ipywidgets is missing.
+_KERNEL_ARGUMENTS = [
+    "--IPKernelApp.log_level=CRITICAL",
+    "--IPKernelApp.exec_lines=import warnings; warnings.filterwarnings('ignore', message='IProgress not found')",
+]
+
+
 @dataclass(frozen=True)
 class _Run:
     """One executed notebook: what the index lists."""
@@ -130,7 +142,8 @@ def build_reports(
     in ``output_dir``. Writes ``output_dir/notebooks/NAME.ipynb`` (executed),
     ``output_dir/NAME.html`` and ``output_dir/index.html``; ``hide_code`` leaves code cells out of
     the HTML. ``notebooks`` defaults to every notebook in the repository's ``notebooks/`` folder.
-    ``progress`` gets one line per notebook. Returns the HTML reports, in order.
+    Notebooks run side by side; ``progress`` gets one line per notebook as it finishes.
+    Returns the HTML reports, in the notebooks' order.
     A notebook whose cell fails raises ``InputError`` naming the notebook, the cell and the error.
 
     >>> build_reports(["data/raw"], output_dir="reports", hide_code=True)  # doctest: +SKIP
@@ -143,17 +156,29 @@ def build_reports(
     notebook_paths = _find_notebooks(notebooks)
     output = Path(values["output_dir"])
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
-    runs = []
-    for number, notebook in enumerate(notebook_paths, start=1):
-        started = time.perf_counter()
-        executed = _execute(notebook, output / "notebooks" / notebook.name, values, cwd=output)
-        html_path = export_html(executed, output / f"{notebook.stem}.html", hide_code=hide_code)
-        seconds = time.perf_counter() - started
-        runs.append(_Run(_title(executed), html_path, seconds))
-        if progress is not None:
-            progress(f"[{number}/{len(notebook_paths)}] {notebook.stem} ... done in {seconds:.1f} s")
-    _write_index(output / "index.html", runs, data=[str(d) for d in data], hide_code=hide_code)
-    return [run.html_path for run in runs]
+    runs: dict[Path, _Run] = {}
+    # Notebooks run side by side, each in its own kernel: most of their time is kernel start and imports.
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        running = {
+            pool.submit(_execute, notebook, output / "notebooks" / notebook.name, values, cwd=output): notebook
+            for notebook in notebook_paths
+        }
+        try:
+            for number, done in enumerate(as_completed(running), start=1):
+                notebook, (executed, seconds) = running[done], done.result()
+                started = time.perf_counter()
+                html_path = export_html(executed, output / f"{notebook.stem}.html", hide_code=hide_code)
+                seconds += time.perf_counter() - started
+                runs[notebook] = _Run(_title(executed), html_path, seconds)
+                if progress is not None:
+                    progress(f"[{number}/{len(notebook_paths)}] {notebook.stem} ... done in {seconds:.1f} s")
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+    ordered = [runs[notebook] for notebook in notebook_paths]
+    _write_index(output / "index.html", ordered, data=[str(d) for d in data], hide_code=hide_code)
+    return [run.html_path for run in ordered]
 
 
 def _find_notebooks(notebooks: Sequence[str | Path] | None) -> list[Path]:
@@ -181,9 +206,11 @@ def _absolute_data(data: Sequence[str | Path]) -> list[str]:
     return resolved
 
 
-def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, cwd: Path) -> Path:
+def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, cwd: Path) -> tuple[Path, float]:
+    """Run the notebook with papermill; returns the executed notebook and the seconds it took."""
     import papermill  # imported here: `import toolkit` stays fast
 
+    started = time.perf_counter()
     try:
         papermill.execute_notebook(
             notebook,
@@ -193,15 +220,13 @@ def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, c
             language="python",
             cwd=cwd,
             progress_bar=False,
-            # The kernel's own log (unencrypted-TCP warning, interrupt at shutdown) is noise here;
-            # a cell's error comes back as the cell's output and a dead kernel raises anyway.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=_KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as err:
         raise InputError(
             notebook, f"cell {err.exec_count} raised {err.ename}: {err.evalue} (executed notebook: {executed})"
         ) from err
-    return executed
+    return executed, time.perf_counter() - started
 
 
 def _title(notebook: Path) -> str:
@@ -336,9 +361,11 @@ def rtl_table(frame: pd.DataFrame | Iterable[Any], *, max_rows: int = 20, max_ch
 
 
 def _cell_text(value: object, *, max_chars: int) -> str:
-    if isinstance(value, list | tuple | set | frozenset) or hasattr(value, "tolist"):
-        text = "، ".join(str(v) for v in (value.tolist() if hasattr(value, "tolist") else value))
-    elif value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+    if isinstance(value, np.ndarray):  # list columns read back from Parquet
+        value = value.tolist()
+    if isinstance(value, list | tuple | set | frozenset):
+        text = "، ".join(map(str, value))
+    elif pd.api.types.is_scalar(value) and pd.isna(value):
         text = ""
     elif isinstance(value, float):
         text = f"{value:.3f}".rstrip("0").rstrip(".")

@@ -19,10 +19,11 @@ How a fit works (every choice measured on ANT, 5,100 articles in 6 categories; s
    documents, at most 100) on the normalised embeddings; no UMAP, no outliers. ``clustering="hdbscan"``
    is BERTopic's usual UMAP + HDBSCAN instead, with outliers (topic -1) that ``reassign_outliers=True``
    puts in their best topic.
-4. Refinement: up to three rounds in which a word classifier (Complement Naive Bayes on the TF-IDF of
-   the topic words) is trained on the topics and every document moves to the topic its words fit best.
-   It raised NMI against the ANT categories from 0.63 to 0.66 at 6 topics. The same classifier assigns
-   new documents (`ArabicTopicModel.transform`), and its softmax score is the ``probability`` column.
+4. Refinement: up to three rounds in which a word classifier (Complement Naive Bayes on the word TF-IDF,
+   `toolkit.embeddings.WordTfidf`) is trained on the topics and every document moves to the topic its
+   words fit best. It raised NMI against the ANT categories from 0.63 to 0.66 at 6 topics (more rounds
+   start to empty small topics). The same classifier assigns new documents
+   (`ArabicTopicModel.transform`), and its softmax score is the ``probability`` column.
 5. Topic words: BERTopic's c-TF-IDF over a CountVectorizer of ``text_norm`` with Arabic stop words and
    uni+bigrams, never BERTopic's English preprocessing (which deletes every Arabic letter).
 """
@@ -46,18 +47,11 @@ from bertopic import BERTopic
 from bertopic.cluster import BaseCluster
 from bertopic.dimensionality import BaseDimensionalityReduction
 from safetensors.numpy import load_file, save_file
+from sklearn.naive_bayes import ComplementNB
+from threadpoolctl import threadpool_limits
 
 from toolkit.arabic import TOKEN_PATTERN, normalise
-from toolkit.embeddings import (
-    CacheSetting,
-    Embedding,
-    embed,
-    embedding_name,
-    smoothed_idf,
-    tfidf,
-    word_limits,
-    word_vectorizer,
-)
+from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
 from toolkit.errors import InputError
 
 __all__ = [
@@ -119,25 +113,6 @@ def topic_documents(articles: pd.DataFrame, *, unit: Unit = "article") -> pd.Dat
 
 
 @dataclass(frozen=True)
-class _Words:
-    """The word TF-IDF the topic classifier reads: unigrams of ``text_norm`` and their IDF."""
-
-    vocabulary: list[str]
-    idf: np.ndarray
-
-    @classmethod
-    def fit(cls, texts: list[str]) -> tuple[_Words, sp.csr_matrix]:
-        """The vocabulary and IDF of ``texts``, and their TF-IDF."""
-        vectorizer = word_vectorizer(**word_limits(len(texts)))
-        counts = vectorizer.fit_transform(texts)
-        words = cls(vectorizer.get_feature_names_out().tolist(), smoothed_idf(counts))
-        return words, tfidf(counts, words.idf)
-
-    def features(self, texts: list[str]) -> sp.csr_matrix:
-        return tfidf(word_vectorizer(vocabulary=self.vocabulary).transform(texts), self.idf)
-
-
-@dataclass(frozen=True)
 class _Classifier:
     """Complement Naive Bayes weights, one row per topic (0, 1, ...): assigns documents to topics."""
 
@@ -145,19 +120,14 @@ class _Classifier:
 
     @classmethod
     def fit(cls, features: sp.csr_matrix, labels: np.ndarray, n_classes: int) -> _Classifier:
-        from sklearn.naive_bayes import ComplementNB
-
         model = ComplementNB(alpha=1.0).fit(features, labels)
         weights = np.zeros((n_classes, features.shape[1]))
         weights[model.classes_] = model.feature_log_prob_
         return cls(weights)
 
-    def scores(self, features: sp.csr_matrix) -> np.ndarray:
-        return np.asarray(features @ self.weights.T)
-
     def assign(self, features: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
         """Best topic per row and its softmax probability."""
-        scores = self.scores(features)
+        scores = np.asarray(features @ self.weights.T)
         best = scores.argmax(axis=1)
         shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
         return best, shifted[np.arange(len(best)), best] / shifted.sum(axis=1)
@@ -207,15 +177,20 @@ class ArabicTopicModel:
         """
         _check_options(self.unit, self.n_topics, self.clustering)
         units = topic_documents(articles, unit=self.unit)
-        usable = units["text_norm"].map(lambda text: _WORD.search(text) is not None).to_numpy()
+        usable = _usable(units)
         if not usable.any():
             raise InputError(
                 "articles", f"no usable documents: none of the {len(units)} {self.unit}s has an Arabic word"
             )
+        # Every unit is embedded, so precomputed embeddings line up with topic_documents; then the usable kept.
+        words, features = WordTfidf.fit(units["text_norm"].tolist())
         texts = units["text_norm" if str(self.embedding) == "tfidf" else "text"].tolist()
-        vectors, cache_status = embed(texts, embedding=self.embedding, seed=self.seed, cache=self.cache)
+        vectors, cache_status = embed(
+            texts, embedding=self.embedding, seed=self.seed, cache=self.cache, word_tfidf=features
+        )
         self.documents_ = units[usable].reset_index(drop=True)
         self.embeddings_ = vectors[usable]
+        self._words, self._features = words, features[usable]
         self._fit_documents(self.n_topics)
         self.settings_.update(
             embedding=embedding_name(self.embedding),
@@ -250,14 +225,9 @@ class ArabicTopicModel:
 
     def _fit_documents(self, n_topics: int | Literal["auto"], *, clustering: Clustering | None = None) -> None:
         clustering = clustering or self.clustering
-        documents, vectors = self.documents_, self.embeddings_
+        documents, vectors, features = self.documents_, self.embeddings_, self._features
         n = len(documents)
-        words, features = _Words.fit(documents["text_norm"].tolist())
-        if clustering == "kmeans":
-            k = _auto_n_topics(n) if n_topics == "auto" else min(int(n_topics), n)
-            labels = _kmeans(vectors, k, seed=self.seed)
-        else:
-            labels = _hdbscan(vectors, seed=self.seed)
+        labels, reducer, clusterer = _cluster(vectors, n_topics, clustering, seed=self.seed)
         labels, classifier, rounds = _refine(features, labels)
         if self.reassign_outliers:
             labels[labels < 0] = classifier.assign(features[labels < 0])[0]
@@ -267,7 +237,7 @@ class ArabicTopicModel:
         inside = labels >= 0
         probability = np.zeros(n)
         _, probability[inside] = classifier.assign(features[inside])
-        self._classifier, self._words = classifier, words
+        self._classifier = classifier
         self.topic_info_ = _topic_info(self.bertopic_, documents, labels, probability)
         labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
         self.bertopic_.set_topic_labels(labels_by_topic)
@@ -275,10 +245,8 @@ class ArabicTopicModel:
         self.settings_ = {
             "unit": self.unit,
             "n_documents": n,
-            "reducer": "UMAP (5 dimensions)" if clustering == "hdbscan" and n >= _UMAP_MIN_DOCUMENTS else "none",
-            "clusterer": f"KMeans (k={k}, {'auto' if n_topics == 'auto' else 'given'})"
-            if clustering == "kmeans"
-            else f"HDBSCAN (min_cluster_size={_min_cluster_size(n)})",
+            "reducer": reducer,
+            "clusterer": clusterer,
             "refinement_rounds": rounds,
             "n_topics": int(labels.max()) + 1,
             "outlier_share": round(float(np.mean(labels == -1)), 4),
@@ -294,8 +262,8 @@ class ArabicTopicModel:
         ['article_id', 'paragraph', 'topic', 'probability', 'topic_label']
         """
         units = topic_documents(articles, unit=self.unit)
-        units = units[units["text_norm"].map(lambda text: _WORD.search(text) is not None)]
-        topics, probability = self._classifier.assign(self._words.features(units["text_norm"].tolist()))
+        units = units[_usable(units)]
+        topics, probability = self._classifier.assign(self._words.transform(units["text_norm"].tolist()))
         labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
         return _doc_topics(units.reset_index(drop=True), topics, probability, labels_by_topic)
 
@@ -362,14 +330,14 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
     params = {key: value for key, value in meta["params"].items() if key != "embedding"}
     model = ArabicTopicModel(embedding=meta["params"]["embedding"], verbose=False, **params)
     tensors = load_file(str(path / "classifier.safetensors"))
-    model._words = _Words(meta["vocabulary"], tensors["idf"])
+    model._words = WordTfidf(meta["vocabulary"], tensors["idf"])
     model._classifier = _Classifier(tensors["weights"])
     with _quiet_bertopic():  # it warns that no embedding model is loaded: transform does not need one
         model.bertopic_ = BERTopic.load(str(path / "model"))
     model.settings_ = meta["settings"]
     model.doc_topics_ = pd.read_parquet(path / "doc_topics.parquet")
     model.topic_info_ = _read_topic_info_csv(path / "topic_info.csv")
-    model.documents_ = model.embeddings_ = None
+    model.documents_ = model.embeddings_ = model._features = None
     return model
 
 
@@ -437,6 +405,23 @@ def _auto_n_topics(n_documents: int) -> int:
     return max(2, min(MAX_AUTO_TOPICS, round(math.sqrt(n_documents / 5))))
 
 
+def _usable(units: pd.DataFrame) -> np.ndarray:
+    """Which documents have at least one word to count."""
+    return units["text_norm"].map(lambda text: _WORD.search(text) is not None).to_numpy(dtype=bool)
+
+
+def _cluster(
+    vectors: np.ndarray, n_topics: int | Literal["auto"], clustering: Clustering, *, seed: int
+) -> tuple[np.ndarray, str, str]:
+    """Topic per document (-1: outlier), and how they were found: the reducer and the clusterer."""
+    n = len(vectors)
+    if clustering == "hdbscan":
+        reducer = "UMAP (5 dimensions)" if n >= _UMAP_MIN_DOCUMENTS else "none"
+        return _hdbscan(vectors, seed=seed), reducer, f"HDBSCAN (min_cluster_size={_min_cluster_size(n)})"
+    k = _auto_n_topics(n) if n_topics == "auto" else min(int(n_topics), n)
+    return _kmeans(vectors, k, seed=seed), "none", f"KMeans (k={k}, {'auto' if n_topics == 'auto' else 'given'})"
+
+
 def _kmeans(vectors: np.ndarray, k: int, *, seed: int) -> np.ndarray:
     from sklearn.cluster import KMeans
 
@@ -445,7 +430,10 @@ def _kmeans(vectors: np.ndarray, k: int, *, seed: int) -> np.ndarray:
     # Restarts steady the result (ANT at 6 topics: NMI 0.61-0.64 over seeds with 10, 0.63 with 30);
     # their cost grows with documents x topics, so large fits get fewer (ANT at 32 topics: 6).
     n_init = int(np.clip(1_000_000 // (len(vectors) * k), 3, 30))
-    return KMeans(k, n_init=n_init, random_state=seed).fit_predict(vectors)
+    # One thread: OpenMP's start-up and spinning cost more than they save here (ANT, 30 restarts at 6 topics:
+    # 1.6 s of CPU with one thread, 11.7 s with two on a shared 2-core machine).
+    with threadpool_limits(1):
+        return KMeans(k, n_init=n_init, random_state=seed).fit_predict(vectors)
 
 
 def _min_cluster_size(n_documents: int) -> int:
@@ -512,13 +500,16 @@ def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERT
         language="multilingual",
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
-        # Uni+bigrams; the 100,000 most frequent keep the saved vocabulary small (rare ones never lead a topic).
-        vectorizer_model=word_vectorizer(ngram_range=(1, 2), max_features=100_000),
+        vectorizer_model=topic_word_vectorizer(),
         top_n_words=TOP_WORDS,
         verbose=False,
     )
     with _quiet_bertopic():
-        return model.fit(texts, embeddings=vectors, y=labels)  # it numbers topics by size, -1 stays -1
+        model.fit(texts, embeddings=vectors, y=labels)  # it numbers topics by size, -1 stays -1
+    # max_features leaves numpy integers in the vocabulary, which BERTopic's JSON save cannot write.
+    vectorizer = model.vectorizer_model
+    vectorizer.vocabulary_ = {word: int(index) for word, index in vectorizer.vocabulary_.items()}
+    return model
 
 
 def _topic_info(bertopic: Any, documents: pd.DataFrame, labels: np.ndarray, probability: np.ndarray) -> pd.DataFrame:

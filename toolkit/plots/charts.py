@@ -43,6 +43,7 @@ Value = Literal["share", "count"]
 OUTLIER_TOPIC = -1
 UNKNOWN_SOURCE = "مصدر غير معروف"
 _PANEL_COLUMNS = 3
+_MAX_MARKED_PERIODS = 24  # beyond this, markers on every period hide the lines
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ def word_cloud_chart(
         max_words=max_words,
         random_state=seed,
         collocations=False,
+        margin=6,  # wider than the default 2: Arabic words set close together read as one
     )
     image = cloud.generate_from_frequencies({display_text(w, "pillow"): float(v) for w, v in weights.items()})
     return _draw_image(image.to_array(), _Labels(title, ""), style)
@@ -355,9 +357,13 @@ def _bar_text(bars: pd.DataFrame, labels: _Labels) -> Callable[[float], str] | N
     """
     if labels.percent:
         return lambda v: "" if v == 0 else f"{v:.0f}%" if v >= 10 or v == int(v) else f"{v:.1f}%"
-    if np.all(np.mod(bars["value"].to_numpy(dtype=float), 1) == 0):
+    if _counts(bars):
         return lambda v: "" if v == 0 else f"{v:.0f}"
     return None
+
+
+def _counts(bars: pd.DataFrame) -> bool:
+    return bool(np.all(np.mod(bars["value"].to_numpy(dtype=float), 1) == 0))
 
 
 def _value_limit(bars: pd.DataFrame) -> float:
@@ -459,6 +465,8 @@ def _bars_matplotlib(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Figu
             ax.set_xlabel(style.text(labels.value), loc="right")
             if labels.percent:
                 ax.xaxis.set_major_formatter(PercentFormatter(xmax=100))
+            elif _counts(bars):
+                ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             _rtl_axes(ax, families, style, numbered=(ax.xaxis,))
             if shown is not None:
                 ax.bar_label(container, labels=[style.number(shown(v)) for v in rows_here["value"]], padding=3)
@@ -474,8 +482,9 @@ def _lines_matplotlib(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Fi
     with _matplotlib_font(style) as families:
         fig = Figure(figsize=(9, 4.8), layout="constrained")
         ax = fig.subplots()
+        marker = "o" if lines["x"].nunique() <= _MAX_MARKED_PERIODS else None
         for series, rows in lines.groupby("series", sort=False):
-            ax.plot(rows["x"].to_numpy(), rows["value"].to_numpy(), marker="o", label=style.text(series))
+            ax.plot(rows["x"].to_numpy(), rows["value"].to_numpy(), marker=marker, label=style.text(series))
         ax.set_ylabel(style.text(labels.value))
         ax.set_ylim(bottom=0)
         if labels.percent:

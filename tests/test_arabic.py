@@ -1,0 +1,100 @@
+"""The Arabic text layer: one example per normalisation rule, the options, stop words, and properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.arabic import arabic_stop_words, canonical_letters, is_arabic, normalise, tokenize
+
+# Words from the seed page and the shared corpora's README (real spellings scraped text mixes in).
+RULES = [
+    # rule, input, canonical_letters (text a reader sees), normalise (text_norm)
+    ("presentation forms (NFKC)", "ﺤﻮﺛﻲ ﺍﻟﻤﻘﺎﻭﻣﺔ", "حوثي المقاومة", "حوثي المقاومة"),
+    ("lam-alef ligature", "ﻷن", "لأن", "لان"),
+    ("Persian yeh", "وزیر الدفاع", "وزير الدفاع", "وزير الدفاع"),
+    ("Persian yeh, keheh and heh", "السعودیة الاستھلاکي", "السعودية الاستهلاكي", "السعودية الاستهلاكي"),
+    ("heh with yeh above", "مدرسۀ", "مدرسة", "مدرسة"),
+    ("tatweel", "تشــــــهد", "تشــــــهد", "تشهد"),
+    ("diacritics", "أنّ الزلزالَ", "أنّ الزلزالَ", "ان الزلزال"),
+    ("alef variants", "إسلام آباد أكد ٱلله", "إسلام آباد أكد ٱلله", "اسلام اباد اكد الله"),
+    ("alef maksura", "انتهى مستشفى", "انتهى مستشفى", "انتهي مستشفي"),
+    ("Eastern Arabic digits", "٢٦ شوال ١٤٣٦", "26 شوال 1436", "26 شوال 1436"),
+    ("Persian digits and separators", "۱۴۰۲ و ٥٫١ و ١٬٠٠٠", "1402 و 5.1 و 1,000", "1402 و 5.1 و 1,000"),
+    ("NBSP", "حريات\u00a0دراسات", "حريات دراسات", "حريات دراسات"),
+    ("zero-width and BOM", "\ufeffجدة وزير\u200b الدفاع", "جدة وزير الدفاع", "جدة وزير الدفاع"),
+    ("bidi controls", "\u200fالرياض\u200e \u202bواس\u202c", "الرياض واس", "الرياض واس"),
+    ("white space and line breaks", "  ضرب\t\tزلزال \r\n\r\n\r\nثانٍ  ", "ضرب زلزال\n\nثانٍ", "ضرب زلزال\n\nثان"),
+    # A Persian letter mapped to Arabic composes with the hamza after it (found by the property tests).
+    ("Persian yeh with hamza above", "ی\u0654", "ئ", "ئ"),
+]
+
+
+@pytest.mark.parametrize(("rule", "raw", "canonical", "normal"), RULES, ids=[r[0] for r in RULES])
+def test_each_normalisation_rule(rule: str, raw: str, canonical: str, normal: str) -> None:
+    assert canonical_letters(raw) == canonical
+    assert normalise(raw) == normal
+
+
+def test_teh_marbuta_and_hamza_folds_are_options() -> None:
+    assert normalise("المدينة مسؤول رئيس") == "المدينة مسؤول رئيس"
+    assert normalise("المدينة مسؤول رئيس", fold_teh_marbuta=True) == "المدينه مسؤول رئيس"
+    assert normalise("المدينة مسؤول رئيس", fold_hamza=True) == "المدينة مسوول رييس"
+
+
+def test_tokenize_keeps_words_of_two_or_more_letters() -> None:
+    assert tokenize("ضرب زلزال بقوة 5.1 درجة، «جيو نيوز» و") == ["ضرب", "زلزال", "بقوة", "درجة", "جيو", "نيوز"]
+    assert tokenize("إسلام آباد") == ["اسلام", "اباد"]
+    assert tokenize("اسلام اباد", normalised=True) == ["اسلام", "اباد"]
+
+
+def test_is_arabic_counts_letters() -> None:
+    assert is_arabic("قناة جيو نيوز Geo News")
+    assert not is_arabic("Geo News 5.1")
+    assert not is_arabic("2015 - 12:45")
+
+
+def test_stop_words_come_from_stopwords_iso_and_the_news_list_normalised() -> None:
+    words = arabic_stop_words()
+    assert {"في", "من", "الذي"} <= words  # stopwords-iso
+    assert {"قال", "اضاف", "اكد"} <= words  # toolkit/data/stopwords_ar.txt, normalised (أضاف, أكد)
+    assert {"وقال", "فقال"} <= words  # with the conjunctions written onto the word
+    assert "الي" in words and "إلى" not in words  # stored normalised
+    assert "زلزال" not in words
+
+
+def test_stop_words_extend_with_words_and_a_file(tmp_path) -> None:
+    path = tmp_path / "extra.txt"
+    path.write_text("# words of our outlet\nالميادين  # the channel's name\n\nنت\n", encoding="utf-8")
+    words = arabic_stop_words(extra=["إعصار"], path=path)
+    assert {"اعصار", "الميادين", "نت", "والميادين"} <= words
+    assert "# words of our outlet" not in words
+
+
+ARABIC_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("اأإآٱىيوؤئةهـءبلم ی\u06d5\u06c1ۀکًٌٍَُِّْٰٕٓٔ٣۴٫\u200b\u200f\u00a0\u3000\n\r\t\u2028ﻷﯼﺍﻟ\ufe70a\u0301")
+    ),
+    max_size=30,
+)
+# Any code point, lone surrogates included (str allows them).
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(ARABIC_TEXT, ANY_TEXT), teh=st.booleans(), hamza=st.booleans())
+def test_normalisation_is_idempotent(text: str, teh: bool, hamza: bool) -> None:
+    once = canonical_letters(text)
+    assert canonical_letters(once) == once
+    normal = normalise(text, fold_teh_marbuta=teh, fold_hamza=hamza)
+    assert normalise(normal, fold_teh_marbuta=teh, fold_hamza=hamza) == normal
+    assert normalise(once) == normalise(text)  # text_norm from text is text_norm from the raw input
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY_TEXT)
+def test_nothing_raises_on_any_unicode(text: str) -> None:
+    assert isinstance(normalise(text), str)
+    assert isinstance(tokenize(text), list)
+    assert isinstance(is_arabic(text), bool)

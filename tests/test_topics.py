@@ -1,0 +1,314 @@
+"""The topics stage: Arabic topic words, any corpus size, safe persistence, reproducible fits."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit import embeddings
+from toolkit.arabic import is_arabic
+from toolkit.cli import main
+from toolkit.errors import InputError
+from toolkit.load import save_articles
+from toolkit.topics import (
+    ArabicTopicModel,
+    fit_topics,
+    load_topic_model,
+    topic_documents,
+    topics_over_time,
+    topics_per_source,
+)
+
+MAIN = "000_6115d0bf09f38642"
+EMBEDDED = f"{MAIN}#e1"
+SAMPLE_SIZE = 300  # ANT articles in the corpus tests: every 17th of 5,100, all six categories
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seed_page: Path) -> pd.DataFrame:
+    return toolkit.load_articles(seed_page.parent)
+
+
+@pytest.fixture(scope="module")
+def seed_paragraphs(seed_articles: pd.DataFrame) -> ArabicTopicModel:
+    return fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
+
+
+@pytest.fixture(scope="module")
+def ant_sample(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    export = corpora / "ant-multisource" / "articles.jsonl.gz"
+    lines = gzip.decompress(export.read_bytes()).decode("utf-8").splitlines()
+    subset = tmp_path_factory.mktemp("ant") / "ant-sample.jsonl"
+    subset.write_text("\n".join(lines[::17][:SAMPLE_SIZE]) + "\n", encoding="utf-8")
+    return toolkit.load_articles(subset, progress=False)
+
+
+@pytest.fixture(scope="module")
+def ant_model(ant_sample: pd.DataFrame) -> ArabicTopicModel:
+    return fit_topics(ant_sample, cache=False, verbose=False)
+
+
+def _topic_of(model: ArabicTopicModel, article_id: str, paragraph: int) -> int:
+    table = model.doc_topics_
+    return int(table.loc[(table["article_id"] == article_id) & (table["paragraph"] == paragraph), "topic"].item())
+
+
+def _words_of(model: ArabicTopicModel, topic: int) -> list[str]:
+    return list(model.topic_info_.set_index("topic").loc[topic, "words"])
+
+
+# --- the sample page, paragraph by paragraph ------------------------------------------------------
+
+
+def test_paragraphs_of_the_sample_page_keep_their_article_id(seed_articles: pd.DataFrame) -> None:
+    units = topic_documents(seed_articles, unit="paragraph")
+    assert units.groupby("article_id", sort=False).size().to_dict() == {
+        MAIN: 10,
+        EMBEDDED: 3,
+        **{f"{MAIN}#h{i}": 1 for i in range(1, 10)},
+    }
+    assert (
+        units.loc[(units["article_id"] == EMBEDDED) & (units["paragraph"] == 0), "text_norm"]
+        .item()
+        .startswith("ضرب زلزال ثان الاراضي الباكستانية")
+    )
+
+
+def test_defence_and_earthquake_paragraphs_get_different_topics(seed_paragraphs: ArabicTopicModel) -> None:
+    # Paragraph 1 of the story: the defence ministers meet; paragraph 0 of the embedded story: the earthquake.
+    defence, earthquake = _topic_of(seed_paragraphs, MAIN, 1), _topic_of(seed_paragraphs, EMBEDDED, 0)
+    assert defence != earthquake
+    assert {"الدفاع", "وزير الدفاع"} & set(_words_of(seed_paragraphs, defence))
+    assert "زلزال" in _words_of(seed_paragraphs, earthquake)
+    # Every paragraph of the embedded earthquake story is in the earthquake topic.
+    assert {_topic_of(seed_paragraphs, EMBEDDED, p) for p in range(3)} == {earthquake}
+
+
+def test_the_fit_says_what_it_chose(seed_paragraphs: ArabicTopicModel) -> None:
+    settings = seed_paragraphs.settings_
+    assert settings["n_documents"] == 22
+    assert (settings["embedding"], settings["embedding_cache"], settings["reducer"]) == ("tfidf", "off", "none")
+    assert settings["clusterer"] == "KMeans (k=2, auto)"
+    assert settings["summary"].startswith("topics: 22 paragraphs · embedding tfidf (cache off) · reducer none")
+
+
+def test_tables_have_the_documented_columns_and_arabic_labels(seed_paragraphs: ArabicTopicModel) -> None:
+    doc_topics, topic_info = seed_paragraphs.doc_topics_, seed_paragraphs.topic_info_
+    assert doc_topics.columns.tolist() == ["article_id", "paragraph", "topic", "probability", "topic_label"]
+    assert topic_info.columns.tolist() == ["topic", "size", "words", "weights", "label", "representative_ids"]
+    assert topic_info["size"].sum() == len(doc_topics) == 22
+    assert topic_info["label"].is_unique
+    assert all(is_arabic(label) and label.count(" · ") == 2 for label in topic_info["label"])
+    assert doc_topics["probability"].between(0, 1).all()
+    assert set(topic_info["representative_ids"].explode()) <= set(doc_topics["article_id"])
+
+
+def test_topic_words_are_arabic_with_precomputed_embeddings(seed_articles: pd.DataFrame) -> None:
+    # BERTopic's English setting deletes every non-ASCII letter; with precomputed embeddings nothing else
+    # would have set the language.
+    n = len(topic_documents(seed_articles, unit="paragraph"))
+    vectors = np.random.default_rng(0).normal(size=(n, 8))
+    model = fit_topics(seed_articles, unit="paragraph", embedding=vectors, n_topics=3, verbose=False)
+    words = [w for topic_words in model.topic_info_["words"] for w in topic_words]
+    assert len(words) == 30
+    assert all(is_arabic(w) for w in words)
+    assert model.settings_["embedding"] == "precomputed"
+
+
+def test_precomputed_embeddings_must_match_the_documents(seed_articles: pd.DataFrame) -> None:
+    with pytest.raises(InputError, match=r"shape \(5, 8\); expected \(22, dim\)"):
+        fit_topics(seed_articles, unit="paragraph", embedding=np.ones((5, 8)), verbose=False)
+
+
+def test_a_tiny_local_sentence_transformers_model(
+    seed_articles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import StaticEmbedding
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+    from tokenizers.trainers import WordLevelTrainer
+
+    texts = topic_documents(seed_articles, unit="paragraph")["text"].tolist()
+    tokenizer = Tokenizer(WordLevel(unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = Whitespace()
+    tokenizer.train_from_iterator(texts, WordLevelTrainer(special_tokens=["[UNK]"]))
+    torch.manual_seed(0)
+    SentenceTransformer(modules=[StaticEmbedding(tokenizer, embedding_dim=16)]).save(str(tmp_path / "tiny"))
+
+    model = fit_topics(seed_articles, unit="paragraph", embedding=tmp_path / "tiny", n_topics=2, cache=False)
+    expected = SentenceTransformer(str(tmp_path / "tiny")).encode(texts, normalize_embeddings=True)
+    np.testing.assert_allclose(model.embeddings_, expected, rtol=1e-5, atol=1e-6)
+    assert model.settings_["embedding"] == str(tmp_path / "tiny")
+    assert len(model.doc_topics_) == 22 and model.topic_info_["topic"].tolist() == [0, 1]
+
+
+def test_a_model_name_that_is_not_on_this_machine_is_a_clear_error(
+    seed_articles: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(InputError, match="not a local sentence-transformers model"):
+        fit_topics(seed_articles, embedding="no-such-org/no-such-model", cache=False, verbose=False)
+
+
+def test_a_second_fit_reads_the_embeddings_from_the_cache(
+    seed_articles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fit_topics(seed_articles, unit="paragraph", cache=tmp_path, verbose=False)
+
+    def no_second_embedding(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the embeddings were computed again")
+
+    monkeypatch.setattr(embeddings, "_svd", no_second_embedding)
+    second = fit_topics(seed_articles, unit="paragraph", cache=tmp_path, verbose=False)
+    assert (first.settings_["embedding_cache"], second.settings_["embedding_cache"]) == ("miss", "hit")
+    assert len(list(tmp_path.glob("*.safetensors"))) == 1
+    pd.testing.assert_frame_equal(first.doc_topics_, second.doc_topics_)
+
+
+def test_no_usable_document_is_a_clear_error(seed_articles: pd.DataFrame) -> None:
+    empty = seed_articles.assign(text="2024 - 5.1 !", text_norm="2024 - 5.1 !")
+    with pytest.raises(InputError, match="no usable documents: none of the 11 articles has an Arabic word"):
+        fit_topics(empty, cache=False, verbose=False)
+
+
+def test_one_document_is_one_topic(seed_articles: pd.DataFrame) -> None:
+    model = fit_topics(seed_articles.head(1), cache=False, verbose=False)
+    assert model.doc_topics_[["article_id", "topic", "probability"]].values.tolist() == [[MAIN, 0, 1.0]]
+    assert model.topic_info_["size"].tolist() == [1]
+    assert _words_of(model, 0)[:6] == ["المنطقة", "العلاقات", "ايران", "اصف", "التعاون", "وزير الدفاع"]
+    assert model.topic_info_["label"].tolist() == ["المنطقة · العلاقات · ايران"]
+
+
+def test_same_input_and_seed_give_identical_topics(
+    seed_articles: pd.DataFrame, seed_paragraphs: ArabicTopicModel
+) -> None:
+    again = fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
+    pd.testing.assert_frame_equal(again.doc_topics_, seed_paragraphs.doc_topics_)
+    pd.testing.assert_frame_equal(again.topic_info_, seed_paragraphs.topic_info_)
+
+
+def test_hdbscan_outliers_can_be_reassigned(seed_articles: pd.DataFrame) -> None:
+    options = {"unit": "paragraph", "clustering": "hdbscan", "cache": False, "verbose": False}
+    kept = fit_topics(seed_articles, **options)
+    reassigned = fit_topics(seed_articles, reassign_outliers=True, **options)
+    outliers = kept.doc_topics_["topic"] == -1
+    assert outliers.any() and kept.settings_["outlier_share"] > 0
+    assert kept.topic_info_.loc[kept.topic_info_["topic"] == -1, "label"].item() == "غير مصنف"
+    assert (reassigned.doc_topics_["topic"] >= 0).all()
+
+
+def test_bad_options_are_refused(seed_articles: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="unit must be 'article' or 'paragraph'"):
+        fit_topics(seed_articles, unit="sentence")
+    with pytest.raises(ValueError, match="n_topics must be 'auto' or a whole number"):
+        fit_topics(seed_articles, n_topics=0)
+    with pytest.raises(ValueError, match="clustering='hdbscan' finds its own number of topics"):
+        fit_topics(seed_articles, clustering="hdbscan", n_topics=4)
+
+
+# --- saving and loading ---------------------------------------------------------------------------
+
+
+def test_save_writes_safetensors_and_no_pickle(seed_paragraphs: ArabicTopicModel, tmp_path: Path) -> None:
+    seed_paragraphs.save(tmp_path / "sample")
+    files = {p.relative_to(tmp_path / "sample").as_posix() for p in (tmp_path / "sample").rglob("*") if p.is_file()}
+    assert {
+        "model/topic_embeddings.safetensors",
+        "model/ctfidf.safetensors",
+        "classifier.safetensors",
+        "doc_topics.parquet",
+        "topic_info.csv",
+    } <= files
+    assert {Path(f).suffix for f in files} <= {".safetensors", ".json", ".parquet", ".csv"}
+
+
+def test_a_loaded_model_gives_the_same_topics(
+    seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame, tmp_path: Path
+) -> None:
+    loaded = load_topic_model(seed_paragraphs.save(tmp_path / "sample"))
+    pd.testing.assert_frame_equal(loaded.transform(seed_articles), seed_paragraphs.doc_topics_)
+    pd.testing.assert_frame_equal(loaded.doc_topics_, seed_paragraphs.doc_topics_)
+    pd.testing.assert_frame_equal(loaded.topic_info_, seed_paragraphs.topic_info_)
+    assert dict(loaded.bertopic_.get_topic(0)) == dict(seed_paragraphs.bertopic_.get_topic(0))
+    with pytest.raises(ValueError, match="a loaded model has none"):
+        loaded.reduce_topics(1)
+
+
+def test_loading_a_folder_that_is_no_model_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a saved topic model"):
+        load_topic_model(tmp_path)
+
+
+def test_cli_writes_the_three_outputs(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
+    articles = seed_articles.copy()
+    articles.attrs = {}  # save_articles cannot write a frame whose attrs hold the rejections table (pandas 3.1)
+    save_articles(articles, tmp_path / "articles.parquet")
+    assert main(["topics", str(tmp_path / "articles.parquet"), "-o", str(tmp_path / "models" / "sample")]) == 0
+    out = tmp_path / "models" / "sample"
+    assert (out / "model" / "topic_embeddings.safetensors").is_file()
+    assert pd.read_parquet(out / "doc_topics.parquet")["article_id"].tolist() == seed_articles["article_id"].tolist()
+    assert pd.read_csv(out / "topic_info.csv").columns.tolist()[:2] == ["topic", "size"]
+
+
+def test_cli_refuses_a_bad_number_of_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["topics", str(tmp_path / "articles.parquet"), "--n-topics", "many"]) == 2
+    assert "--n-topics: expected 'auto' or a whole number" in capsys.readouterr().err
+
+
+# --- a sample of the ANT corpus -------------------------------------------------------------------
+
+
+@pytest.mark.corpora
+def test_corpus_fit_is_reproducible_and_survives_saving(
+    ant_sample: pd.DataFrame, ant_model: ArabicTopicModel, tmp_path: Path
+) -> None:
+    again = fit_topics(ant_sample, cache=False, verbose=False)
+    pd.testing.assert_frame_equal(again.doc_topics_, ant_model.doc_topics_)
+    pd.testing.assert_frame_equal(again.topic_info_, ant_model.topic_info_)
+    loaded = load_topic_model(ant_model.save(tmp_path / "ant"))
+    pd.testing.assert_frame_equal(loaded.transform(ant_sample), ant_model.doc_topics_)
+
+
+@pytest.mark.corpora
+def test_corpus_sample_topics_follow_the_categories(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
+    assert ant_model.settings_["clusterer"] == "KMeans (k=8, auto)"
+    sport = ant_model.doc_topics_.loc[ant_sample["category"].eq("sport").to_numpy(), "topic"].mode().item()
+    assert {"مباراة", "المباراة", "كرة", "القدم", "الدوري", "المنتخب"} & set(_words_of(ant_model, sport))
+
+
+@pytest.mark.corpora
+def test_reduce_topics_gives_that_many_topics(ant_sample: pd.DataFrame) -> None:
+    model = fit_topics(ant_sample, cache=False, verbose=False).reduce_topics(6)
+    assert model.topic_info_["topic"].tolist() == [0, 1, 2, 3, 4, 5]
+    assert model.settings_["clusterer"] == "KMeans (k=6, given)"
+
+
+@pytest.mark.corpora
+def test_topics_over_time_by_week(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
+    table = topics_over_time(ant_model, ant_sample)
+    assert table.columns.tolist() == ["period", "topic", "topic_label", "n", "share"]
+    assert table.attrs == {"undated": 0, "freq": "W"}
+    assert table["n"].sum() == len(ant_sample)
+    assert (table.groupby("period")["topic"].count() == ant_model.settings_["n_topics"]).all()
+    np.testing.assert_allclose(table.groupby("period")["share"].sum(), 1.0)
+    assert table["period"].dt.day_of_week.eq(0).all()  # weeks start on Monday
+    weekly = ant_sample["published_at"].dt.tz_convert(None).dt.to_period("W").dt.start_time.value_counts()
+    assert table.groupby(table["period"].dt.tz_convert(None))["n"].sum().to_dict() == weekly.to_dict()
+
+
+@pytest.mark.corpora
+def test_topics_per_source(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
+    table = topics_per_source(ant_model, ant_sample)
+    assert table.columns.tolist() == ["source", "topic", "topic_label", "n", "share"]
+    assert table.groupby("source")["n"].sum().to_dict() == ant_sample["source"].value_counts().to_dict()
+    np.testing.assert_allclose(table.groupby("source")["share"].sum(), 1.0)
+    assert table.attrs["no_source"] == 0
