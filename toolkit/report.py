@@ -11,6 +11,7 @@ exports each to HTML that opens offline from a file, and writes an ``index.html`
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import html
 import os
@@ -158,9 +159,11 @@ def build_reports(
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
     runs: dict[Path, _Run] = {}
     # Notebooks run side by side, each in its own kernel: most of their time is kernel start and imports.
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+    # The kernels inherit the working directory, set once here: papermill's own `cwd` changes it per thread
+    # and the threads would race to restore it.
+    with contextlib.chdir(output), ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
         running = {
-            pool.submit(_execute, notebook, output / "notebooks" / notebook.name, values, cwd=output): notebook
+            pool.submit(_execute, notebook, output / "notebooks" / notebook.name, values): notebook
             for notebook in notebook_paths
         }
         try:
@@ -183,7 +186,7 @@ def build_reports(
 
 def _find_notebooks(notebooks: Sequence[str | Path] | None) -> list[Path]:
     if notebooks is not None:
-        paths = [Path(n) for n in notebooks]
+        paths = [Path(n).absolute() for n in notebooks]
         for path in paths:
             if not path.is_file():
                 raise InputError(path, "no such notebook")
@@ -206,7 +209,7 @@ def _absolute_data(data: Sequence[str | Path]) -> list[str]:
     return resolved
 
 
-def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, cwd: Path) -> tuple[Path, float]:
+def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any]) -> tuple[Path, float]:
     """Run the notebook with papermill; returns the executed notebook and the seconds it took."""
     import papermill  # imported here: `import toolkit` stays fast
 
@@ -218,7 +221,6 @@ def _execute(notebook: Path, executed: Path, parameters: Mapping[str, Any], *, c
             parameters=dict(parameters),
             kernel_name="python3",  # jupyter_client runs "python" kernels with this interpreter
             language="python",
-            cwd=cwd,
             progress_bar=False,
             extra_arguments=_KERNEL_ARGUMENTS,
         )
