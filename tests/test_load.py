@@ -14,7 +14,7 @@ import toolkit
 from toolkit.arabic import normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.load import ARTICLE_COLUMNS, read_articles, save_articles
+from toolkit.load import ARTICLE_COLUMNS, read_articles, rejections, save_articles
 
 SEED_ID = "000_6115d0bf09f38642"
 RELATED_HEADLINES = [
@@ -77,7 +77,7 @@ def test_seed_page_gives_the_story_the_embedded_story_and_the_related_headlines(
     assert {h["parent_id"] for h in headlines} == {SEED_ID}
     # The headline repeating the embedded story's title stays, marked as its duplicate.
     assert seed_rows.set_index("article_id")["duplicate_of"].dropna().to_dict() == {f"{SEED_ID}#h3": f"{SEED_ID}#e1"}
-    assert seed_rows.attrs["rejections"].empty
+    assert rejections(seed_rows).empty
 
 
 def test_the_frame_follows_the_schema(seed_rows) -> None:
@@ -105,7 +105,7 @@ def test_save_and_read_keep_the_schema_and_the_rejections(seed_rows, tmp_path) -
     assert save_articles(seed_rows, path) == tmp_path / "out" / "articles.rejections.csv"
     again = read_articles(path)
     pd.testing.assert_frame_equal(again, seed_rows)
-    assert list(again.attrs["rejections"].columns) == ["origin", "reason"]
+    assert list(rejections(again).columns) == ["origin", "reason"]
     assert pd.read_parquet(path)["tags"].map(list).tolist()[0] == ["حريات", "دراسات", "وزير الدفاع"]
 
 
@@ -131,7 +131,7 @@ def corpus(corpora: Path):
 def test_each_corpus_loads_every_article_without_boilerplate(corpus, name: str, articles: int) -> None:
     rows = corpus(name)
     assert (rows["kind"] == "article").sum() == articles
-    assert rows.attrs["rejections"].empty
+    assert rejections(rows).empty
     assert rows["origin"].nunique() == articles
     assert rows["source"].notna().all() and rows["published_at"].notna()[rows["kind"] == "article"].all()
     rules = toolkit.boilerplate_rules()
@@ -211,7 +211,7 @@ def test_raw_almayadeen_records_load_from_their_folder(corpora: Path) -> None:
     rows = toolkit.load_articles(corpora / "raw-pages" / "almayadeen", progress=False)
     articles = rows[rows["kind"] == "article"].set_index("article_id")
     assert len(articles) == 200 and rows["origin"].nunique() == 200  # README.md is not an input
-    assert rows.attrs["rejections"].empty
+    assert rejections(rows).empty
     record = articles.loc["1668555"]
     assert record["source"] == "almayadeen.net" and record["category"] == "سياسة"
     assert record["title"] == '"تلغراف": "الناتو" أكثر تردّداً مما يبدو في دعم كييف'
@@ -267,14 +267,14 @@ def test_each_bad_input_is_a_rejection_with_its_reason_and_the_batch_goes_on(tmp
 
     with pytest.warns(UserWarning, match=r"11 of 13 inputs rejected"):
         rows = toolkit.load_articles(tmp_path)
-    rejections = rows.attrs["rejections"].set_index("origin")["reason"]
+    reasons = rejections(rows).set_index("origin")["reason"]
     for name, (_, reason) in BAD_INPUTS.items():
-        assert reason in rejections[(tmp_path / name).as_posix()], name
-    assert rejections[f"{(tmp_path / 'export.jsonl').as_posix()}:2"].startswith("malformed JSON line")
-    assert rejections[f"{(tmp_path / 'export.jsonl').as_posix()}:3"].startswith("no text")
+        assert reason in reasons[(tmp_path / name).as_posix()], name
+    assert reasons[f"{(tmp_path / 'export.jsonl').as_posix()}:2"].startswith("malformed JSON line")
+    assert reasons[f"{(tmp_path / 'export.jsonl').as_posix()}:3"].startswith("no text")
     assert sorted(rows["article_id"]) == ["a1", "good"]
     # Every page is accounted for: 11 files, one of them an export of 3 records.
-    assert rows["origin"].nunique() + len(rejections) == 13
+    assert rows["origin"].nunique() + len(reasons) == 13
 
 
 def test_on_error_raise_stops_at_the_first_bad_input(tmp_path) -> None:
@@ -334,7 +334,7 @@ def test_exports_find_their_columns_and_column_map_overrides(tmp_path) -> None:
     with pytest.raises(InputError, match="unknown field 'body'"):
         toolkit.load_articles(tmp_path / "export.parquet", column_map={"body": "story_text"})
     rows = load_quietly([tmp_path / "export.csv", tmp_path / "export.parquet"], column_map={"text": "story_text"})
-    assert "no column 'story_text'" in rows.attrs["rejections"]["reason"].iloc[0]
+    assert "no column 'story_text'" in rejections(rows)["reason"].iloc[0]
 
 
 def test_json_records_and_gzip(tmp_path) -> None:
@@ -443,3 +443,11 @@ def test_cli_clean_bad_input_exits_2_with_one_line(tmp_path, capsys) -> None:
     error = capsys.readouterr().err.strip()
     assert error == f"toolkit clean: error: {tmp_path / 'missing'}: no such file or folder"
     assert main(["clean", str(tmp_path), "--column", "body", "-o", str(tmp_path / "a.parquet")]) == 2
+
+
+def test_loaded_articles_merge_and_concatenate_with_their_rejections(seed_rows) -> None:
+    # pandas compares attrs when it merges or concatenates: the rejections must be plain records.
+    merged = seed_rows.merge(seed_rows[["article_id"]], on="article_id")
+    assert len(merged) == len(seed_rows)
+    assert len(pd.concat([seed_rows, seed_rows])) == 2 * len(seed_rows)
+    assert rejections(merged).empty

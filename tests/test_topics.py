@@ -248,15 +248,18 @@ def test_loading_a_folder_that_is_no_model_is_an_input_error(tmp_path: Path) -> 
         load_topic_model(tmp_path)
 
 
-def test_cli_writes_the_three_outputs(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
+def test_cli_writes_the_three_outputs(
+    seed_articles: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the embedding cache stays in tmp_path
     articles = seed_articles.copy()
-    articles.attrs = {}  # save_articles cannot write a frame whose attrs hold the rejections table (pandas 3.1)
     save_articles(articles, tmp_path / "articles.parquet")
     assert main(["topics", str(tmp_path / "articles.parquet"), "-o", str(tmp_path / "models" / "sample")]) == 0
     out = tmp_path / "models" / "sample"
     assert (out / "model" / "topic_embeddings.safetensors").is_file()
     assert pd.read_parquet(out / "doc_topics.parquet")["article_id"].tolist() == seed_articles["article_id"].tolist()
     assert pd.read_csv(out / "topic_info.csv").columns.tolist()[:2] == ["topic", "size"]
+    assert len(list((tmp_path / "cache" / "arabic-news-toolkit" / "embeddings").glob("*.safetensors"))) == 1
 
 
 def test_cli_refuses_a_bad_number_of_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,9 +25,14 @@ _EXPORTS: dict[str, str] = {
     "is_arabic": "toolkit.arabic",
     # load: pages and exports -> articles DataFrame
     "load_articles": "toolkit.load",
+    "rejections": "toolkit.load",
     "ARTICLE_COLUMNS": "toolkit.load",
     "validate_articles": "toolkit.load",
     "boilerplate_rules": "toolkit.load",
+    "BoilerplateRules": "toolkit.load",
+    "DEFAULT_COLUMNS": "toolkit.load",
+    "save_articles": "toolkit.load",
+    "read_articles": "toolkit.load",
     # topics: BERTopic on Arabic
     "fit_topics": "toolkit.topics",
     "ArabicTopicModel": "toolkit.topics",

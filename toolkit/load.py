@@ -37,7 +37,7 @@ paragraphs are dropped (the first is kept). Decisions where a page is silent:
 
 Nothing is lost without a reason: an input that gives no row (empty, binary, undecodable, malformed, no
 Arabic text, nothing left after cleaning; a malformed JSON line or an export row without text) is a row
-of ``articles.attrs["rejections"]`` (``origin``, ``reason``), a warning says how many, and
+of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, and
 ``pages read == articles.origin.nunique() + len(rejections)``.
 """
 
@@ -51,11 +51,12 @@ import json
 import re
 import tomllib
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import compress
+from itertools import chain, compress
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -201,8 +202,21 @@ def _schema_problem(articles: pd.DataFrame) -> str | None:
     return None
 
 
-def _empty_rejections() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.array([], dtype=_STRING) for c in _REJECTION_COLUMNS})
+def rejections(articles: pd.DataFrame) -> pd.DataFrame:
+    """The inputs that gave no row, with the reason: a DataFrame (``origin``, ``reason``).
+
+    They travel with the articles in ``articles.attrs["rejections"]`` as plain records, which pandas
+    can copy and compare when it merges or concatenates frames (a DataFrame there breaks pandas 3).
+
+    >>> rejections(load_articles("data/raw")).columns.tolist()
+    ['origin', 'reason']
+    """
+    records = articles.attrs.get("rejections", [])
+    return pd.DataFrame({name: _strings([r[name] for r in records]) for name in _REJECTION_COLUMNS})
+
+
+def _rejection_records(rejections: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    return [dict(zip(_REJECTION_COLUMNS, r, strict=True)) for r in rejections]
 
 
 def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
@@ -215,14 +229,13 @@ def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # pandas 3.1 can neither store a DataFrame held in attrs (the rejections) in the Parquet metadata nor
-    # compare it in astype; and a list column written with its Arrow dtype cannot be read back by a plain
-    # pd.read_parquet.
+    # The rejections go to their own CSV, not the Parquet metadata; and a list column written with its
+    # Arrow dtype cannot be read back by a plain pd.read_parquet.
     table = validate_articles(articles).copy(deep=False)
     table.attrs = {}
     table.astype({"tags": object}).to_parquet(path, index=False)
     rejections_path = path.with_name(f"{path.stem}.rejections.csv")
-    articles.attrs.get("rejections", _empty_rejections()).to_csv(rejections_path, index=False)
+    rejections(articles).to_csv(rejections_path, index=False)
     return rejections_path
 
 
@@ -239,7 +252,7 @@ def read_articles(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"not an articles Parquet file ({err})") from err
     rejections_path = path.with_name(f"{path.stem}.rejections.csv")
     if rejections_path.is_file():
-        articles.attrs["rejections"] = pd.read_csv(rejections_path, dtype=str).astype(_STRING)
+        articles.attrs["rejections"] = pd.read_csv(rejections_path, dtype=str).to_dict("records")
     return validate_articles(articles)
 
 
@@ -1085,13 +1098,16 @@ _ENOUGH_SHARED = 3
 
 def _candidate_pairs(rows: list[dict[str, Any]], stories: list[int], threshold: float) -> dict[int, list[int]]:
     """For each story, the earlier stories whose samples suggest a Jaccard index near ``threshold``."""
+    # Counted in C first: most sampled 3-grams are in one story only and need no posting list.
+    counts = Counter(chain.from_iterable(rows[k]["sample"] for k in stories))
+    evidence = {shingle for shingle, n in counts.items() if 1 < n <= _MAX_POSTING}
     postings: dict[tuple[str, ...], list[int]] = {}
     for k in stories:
-        for shingle in rows[k]["sample"]:
+        for shingle in rows[k]["sample"] & evidence:
             postings.setdefault(shingle, []).append(k)
     shared: dict[tuple[int, int], int] = {}
     for posting in postings.values():
-        if 1 < len(posting) <= _MAX_POSTING:
+        if len(posting) > 1:
             for i, earlier in enumerate(posting):
                 for later in posting[i + 1 :]:
                     shared[earlier, later] = shared.get((earlier, later), 0) + 1
@@ -1187,7 +1203,7 @@ def load_articles(
     ``inputs``: a file, folder or glob, or a list of them. ``column_map``: export column for an article
     field, e.g. ``{"text": "body"}``. ``rules``: `boilerplate_rules` or the path of a rules file that
     extends the built-in table. ``on_error="raise"`` raises `InputError` on the first input that gives no
-    row; by default such inputs are collected in ``articles.attrs["rejections"]`` (with a warning).
+    row; by default such inputs are listed by `rejections` (with a warning).
     ``progress``: a progress bar on stderr (None: only for many files).
 
     A missing input, or inputs that give no row at all, raise `InputError`.
@@ -1223,14 +1239,12 @@ def load_articles(
         first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
         raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
     articles = validate_articles(_frame(rows, compiled))
-    articles.attrs["rejections"] = pd.DataFrame(
-        {name: pd.array([r[i] for r in rejections], dtype=_STRING) for i, name in enumerate(_REJECTION_COLUMNS)}
-    )
+    articles.attrs["rejections"] = _rejection_records(rejections)
     if rejections:
         pages = articles["origin"].nunique() + len(rejections)
         warnings.warn(
             f"{len(rejections)} of {pages} inputs rejected (first: {rejections[0][0]}: {rejections[0][1]}); "
-            'see articles.attrs["rejections"]',
+            "see toolkit.rejections(articles)",
             stacklevel=2,
         )
     return articles
