@@ -28,3 +28,12 @@ def corpora() -> Path:
 @pytest.fixture(scope="session")
 def seed_page() -> Path:
     return SEED_PAGE
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the embedding cache of test runs (and of the notebooks they execute) out of the user's cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()
