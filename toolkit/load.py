@@ -219,6 +219,33 @@ def _rejection_records(rejections: Sequence[tuple[str, str]]) -> list[dict[str, 
     return [dict(zip(_REJECTION_COLUMNS, r, strict=True)) for r in rejections]
 
 
+# (pandas period, longest span in days for which it gives at most about 60 periods)
+_PERIODS = (("D", 60), ("W", 7 * 60), ("M", 5 * 366), ("Q", 15 * 366))
+
+
+def period_start(published_at: pd.Series, *, freq: str = "auto") -> pd.Series:
+    """The start (UTC) of the period each date falls in: the time bins of every table over time.
+
+    ``freq`` is ``"D"``, ``"W"`` (weeks start on Monday), ``"M"``, ``"Q"`` or ``"Y"``; ``"auto"`` picks the
+    finest that gives at most about 60 periods over the central 98% of the dates, so a few stray old
+    stories do not stretch the bins. The chosen frequency is in ``result.attrs["freq"]``.
+
+    >>> dates = pd.Series(pd.to_datetime(["2018-02-01", "2018-05-17", "2018-10-01"], utc=True))
+    >>> bins = period_start(dates)
+    >>> bins.attrs["freq"], str(bins.iloc[1].date())
+    ('W', '2018-05-14')
+    """
+    dates = pd.to_datetime(published_at, utc=True)
+    if freq == "auto":
+        span = (dates.quantile(0.99) - dates.quantile(0.01)).days if dates.notna().any() else 0
+        freq = next((f for f, days in _PERIODS if span <= days), "Y")
+    if freq not in ("D", "W", "M", "Q", "Y"):
+        raise InputError("freq", f"must be 'auto', 'D', 'W', 'M', 'Q' or 'Y', got {freq!r}")
+    starts = dates.dt.tz_convert(None).dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
+    starts.attrs["freq"] = freq
+    return starts
+
+
 def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
     """Write ``articles`` to a Parquet file and its rejections to ``<stem>.rejections.csv`` beside it.
 

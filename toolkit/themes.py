@@ -61,6 +61,7 @@ import pandas as pd
 
 from toolkit.arabic import arabic_stop_words, normalise, tokenize
 from toolkit.errors import InputError
+from toolkit.load import period_start
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -358,8 +359,8 @@ def theme_attention(
     theme), ``n_total`` (all stories of that period or source, any theme or none) and ``share``
     (``n_stories / n_total``), as Media Cloud reports attention. Every theme of ``theme_scores``
     has a row in every period or source that has stories, with zeros, so lines are continuous.
-    Periods start at ``freq`` boundaries (``"D"``, ``"W"``, ``"M"``, ``"Y"``); ``"auto"`` picks days up
-    to two months of data, weeks up to a year, months up to ten years, else years. Stories without
+    Periods are `toolkit.load.period_start` bins (``freq``: ``"auto"``, ``"D"``, ``"W"``, ``"M"``,
+    ``"Q"`` or ``"Y"``), the same as `toolkit.topics_over_time`. Stories without
     a date (or source) are left out. ``kinds`` keeps rows of those kinds (default: whole articles,
     not embedded stories or headline rows); None keeps all. ``themes`` gives labels for user themes.
 
@@ -381,7 +382,7 @@ def theme_attention(
     stories = stories[["article_id", group]].merge(theme_scores[["article_id", "theme"]], on="article_id")
     stories = stories[stories[group].notna()]
     if by == "period":
-        stories = stories.assign(period=_period_start(stories[group], freq))
+        stories = stories.assign(period=period_start(stories[group], freq=freq))
         group = "period"
     totals = stories.groupby(group).size()
     counts = stories.dropna(subset=["theme"]).groupby([group, "theme"]).size()
@@ -396,17 +397,6 @@ def theme_attention(
 
 def _theme_labels(themes: Mapping[str, Theme] | Iterable[Theme] | None, language: str) -> dict[str, str]:
     return {t.key: t.label_ar if language == "ar" else t.label_en for t in _theme_tuple(themes)}
-
-
-def _period_start(published_at: pd.Series, freq: str) -> pd.Series:
-    """The start of each date's period (UTC), with ``freq="auto"`` chosen from the span of the dates."""
-    dates = pd.to_datetime(published_at, utc=True)
-    if freq == "auto":
-        days = (dates.max() - dates.min()).days if len(dates) else 0
-        freq = "D" if days <= 62 else "W" if days <= 366 else "M" if days <= 3660 else "Y"
-    if freq not in ("D", "W", "M", "Q", "Y"):
-        raise InputError("freq", f"must be 'auto', 'D', 'W', 'M', 'Q' or 'Y', got {freq!r}")
-    return dates.dt.tz_localize(None).dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
 
 
 def distinctive_words(

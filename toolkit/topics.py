@@ -53,6 +53,7 @@ from threadpoolctl import threadpool_limits
 from toolkit.arabic import TOKEN_PATTERN, normalise
 from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
 from toolkit.errors import InputError
+from toolkit.load import period_start
 
 __all__ = [
     "ArabicTopicModel",
@@ -355,11 +356,10 @@ def topics_over_time(model: ArabicTopicModel, articles: pd.DataFrame, *, freq: s
     table = _with_article_column(model, articles, "published_at")
     dated = table["published_at"].notna()
     stamps = pd.to_datetime(table.loc[dated, "published_at"], utc=True)
-    freq = _auto_freq(stamps) if freq == "auto" else freq
-    periods = stamps.dt.tz_convert(None).dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
+    periods = period_start(stamps, freq=freq)
     result = _counts_by(table[dated].assign(period=periods), "period", model)
     result.attrs["undated"] = int((~dated).sum())
-    result.attrs["freq"] = freq
+    result.attrs["freq"] = periods.attrs["freq"]
     return result
 
 
@@ -582,21 +582,6 @@ def _read_topic_info_csv(path: Path) -> pd.DataFrame:
 
 
 # --- tables over time and outlets ---------------------------------------------------------------
-
-# (pandas period, longest span in days for which it gives at most about 60 periods)
-_FREQUENCIES = (("D", 60), ("W", 7 * 60), ("M", 5 * 366), ("Q", 15 * 366))
-
-
-def _auto_freq(stamps: pd.Series) -> str:
-    """The finest of day/week/month/quarter/year giving at most ~60 periods over the central 98% of dates.
-
-    >>> _auto_freq(pd.Series(pd.date_range("2018-02-01", "2018-10-01", freq="D", tz="UTC")))
-    'W'
-    """
-    if stamps.empty:
-        return "D"
-    span = (stamps.quantile(0.99) - stamps.quantile(0.01)).days
-    return next((freq for freq, days in _FREQUENCIES if span <= days), "Y")
 
 
 def _with_article_column(model: ArabicTopicModel, articles: pd.DataFrame, column: str) -> pd.DataFrame:
