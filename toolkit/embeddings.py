@@ -156,13 +156,21 @@ def _precomputed(vectors: np.ndarray, n_texts: int) -> np.ndarray:
     return normalize(np.asarray(vectors, dtype=np.float64))
 
 
+ARPACK_MAX_DOCUMENTS = 30_000
+
+
 def _svd(word_tfidf: sp.csr_matrix, *, seed: int) -> np.ndarray:
     dimensions = min(SVD_DIMENSIONS, word_tfidf.shape[0] - 1, word_tfidf.shape[1] - 1)
     if dimensions < 2:  # nothing to reduce: one or two documents, or a single word
         return word_tfidf.toarray()
+    # The exact (ARPACK) SVD, not the randomized one, up to tens of thousands of documents: with the
+    # randomized SVD, ANT at 6 topics gave NMI 0.574 with seed 42 and 0.656 with seeds 1 and 2; exact, 0.655
+    # for every seed. Beyond that the randomized SVD keeps large fits affordable.
+    algorithm = "arpack" if word_tfidf.shape[0] <= ARPACK_MAX_DOCUMENTS else "randomized"
     # One BLAS thread: on a shared 2-core machine two threads spent 7.3 s of CPU on ANT's SVD, one 4.1 s.
     with threadpool_limits(1):
-        return normalize(TruncatedSVD(dimensions, random_state=seed).fit_transform(word_tfidf))
+        svd = TruncatedSVD(dimensions, algorithm=algorithm, random_state=seed)
+        return normalize(svd.fit_transform(word_tfidf))
 
 
 def _sentence_transformer(texts: Sequence[str], model: str | Path) -> np.ndarray:
