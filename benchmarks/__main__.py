@@ -186,7 +186,8 @@ def _clean_rows(settings: Settings) -> list[Row]:
             f"ANT, {result['articles']:,} articles from jsonl.gz",
             f"{rates} articles/s",
             str(result["repeats"]),
-            "`toolkit.load_articles`, one process, `text_norm` included; after one untimed warm-up run",
+            "`toolkit.load_articles`, one process, `text_norm` included; after one untimed warm-up run; per CPU"
+            f" second: {result['median_per_cpu_s']:,} median, {result['best_per_cpu_s']:,} best",
         ]
     ]
 

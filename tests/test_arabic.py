@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.arabic import arabic_stop_words, canonical_letters, is_arabic, normalise, tokenize
+from toolkit.arabic import (
+    arabic_stop_words,
+    canonical_letters,
+    hashed_words,
+    is_arabic,
+    normalise,
+    normalise_many,
+    normalised_words,
+    tokenize,
+)
 
 # Words from the seed page and the shared corpora's README (real spellings scraped text mixes in).
 RULES = [
@@ -28,6 +39,9 @@ RULES = [
     ("white space and line breaks", "  ضرب\t\tزلزال \r\n\r\n\r\nثانٍ  ", "ضرب زلزال\n\nثانٍ", "ضرب زلزال\n\nثان"),
     # A Persian letter mapped to Arabic composes with the hamza after it (found by the property tests).
     ("Persian yeh with hamza above", "ی\u0654", "ئ", "ئ"),
+    # Half of a JSON surrogate pair ("\\ud83c" without its partner) is no character: no encoding writes it.
+    ("lone surrogate", "زلزال\ud83c قوي", "زلزال قوي", "زلزال قوي"),
+    ("NBSP around a line break", "زلزال\u00a0\n\u00a0قوي", "زلزال\nقوي", "زلزال\nقوي"),
 ]
 
 
@@ -98,3 +112,49 @@ def test_nothing_raises_on_any_unicode(text: str) -> None:
     assert isinstance(normalise(text), str)
     assert isinstance(tokenize(text), list)
     assert isinstance(is_arabic(text), bool)
+
+
+TEXTS = st.lists(st.one_of(ARABIC_TEXT, ANY_TEXT), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=TEXTS, teh=st.booleans(), hamza=st.booleans())
+def test_normalise_many_gives_what_normalise_gives(texts: list[str], teh: bool, hamza: bool) -> None:
+    one_by_one = [normalise(text, fold_teh_marbuta=teh, fold_hamza=hamza) for text in texts]
+    assert normalise_many(texts, fold_teh_marbuta=teh, fold_hamza=hamza) == one_by_one
+    canonical = [canonical_letters(text) for text in texts]
+    assert normalise_many(canonical, fold_teh_marbuta=teh, fold_hamza=hamza, assume_canonical=True) == one_by_one
+
+
+def test_normalise_many_on_the_seed_paragraphs(seed_page: Path) -> None:
+    lines = seed_page.read_text(encoding="utf-8").splitlines()
+    paragraphs = [canonical_letters(line) for line in lines if line.strip()]
+    assert normalise_many(paragraphs, assume_canonical=True) == [normalise(p) for p in paragraphs]
+    # «وإيران تأكيد» on the page: hamza forms folded.
+    assert normalise_many(paragraphs)[0].startswith("جددت باكستان وايران تاكيد التزامهما بتعزيز العلاقات")
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=TEXTS)
+def test_hashed_words_are_the_words_split_gives(texts: list[str]) -> None:
+    words = hashed_words(texts)
+    # NUL ends a word too: it is what the corpus array puts between texts.
+    split = [(i, word) for i, text in enumerate(texts) for word in text.replace("\x00", " ").split()]
+    assert words.text_index.tolist() == [i for i, _ in split]
+    assert words.lengths.tolist() == [len(word.encode("utf-16-le", "surrogatepass")) // 2 for _, word in split]
+    by_hash: dict[int, str] = {}
+    for hash_, (_, word) in zip(words.hashes.tolist(), split, strict=True):
+        assert by_hash.setdefault(hash_, word) == word  # one word per hash
+    assert len(by_hash) == len({word for _, word in split})  # and one hash per word
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=TEXTS)
+def test_normalised_words_are_normalise_many_then_hashed_words(texts: list[str]) -> None:
+    normal, words = normalised_words(texts)
+    assert normal == normalise_many(texts)
+    again = hashed_words(normal)
+    for got, expected in zip(
+        (words.hashes, words.lengths, words.text_index), (again.hashes, again.lengths, again.text_index), strict=True
+    ):
+        assert got.tolist() == expected.tolist()

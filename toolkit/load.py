@@ -27,7 +27,7 @@ paragraphs are dropped (the first is kept). Decisions where a page is silent:
 * embedded and headline rows take their page's ``source``; their date, url, tags and category are empty;
 * nothing is dropped for being a duplicate: a related headline repeating the title of the page's embedded
   story is a ``headline`` row whose ``duplicate_of`` names the embedded row; identical and near-identical
-  stories (wire copy across outlets) point to their first occurrence;
+  stories (wire copy across outlets) point to their first occurrence (`toolkit.duplicates`);
 * ``text`` keeps the original spelling (`toolkit.arabic.canonical_letters` only) and ``text_norm`` is
   `toolkit.arabic.normalise` of it; ``n_words`` counts the whitespace-separated words of ``text_norm``;
 * timestamps without a UTC offset are local time of the outlet's zone in the rules' ``[time_zones]``
@@ -39,10 +39,15 @@ Nothing is lost without a reason: an input that gives no row (empty, binary, und
 Arabic text, nothing left after cleaning; a malformed JSON line or an export row without text) is a row
 of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, and
 ``pages read == articles.origin.nunique() + len(rejections)``.
+
+Speed: a file's records are cleaned together (a JSON Lines export at once), so the per-character steps
+(`toolkit.arabic.normalised_words`) and the repeat and duplicate counts (`toolkit.duplicates`) run as array
+operations on the whole file; ``benchmarks/RESULTS.md`` has the figures.
 """
 
 from __future__ import annotations
 
+import gc
 import glob
 import gzip
 import html
@@ -51,22 +56,25 @@ import json
 import re
 import tomllib
 import warnings
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, compress
+from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 
-from toolkit.arabic import canonical_letters, is_arabic, normalise, tokenize
+from toolkit.arabic import canonical_letters, is_arabic, normalise, normalise_many, normalised_words
+from toolkit.duplicates import ParagraphRepeats, StoryDuplicates, StoryWords, distinct_paragraphs, duplicate_stories
 from toolkit.errors import InputError
 
 __all__ = [
@@ -130,6 +138,9 @@ DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# A user's column_map as (field, column) pairs: hashable, for the per-keys cache of `_columns`.
+_ColumnMap = tuple[tuple[str, str], ...]
+
 _SUFFIX_KINDS = {
     ".txt": "text",
     ".text": "text",
@@ -192,11 +203,11 @@ def _schema_problem(articles: pd.DataFrame) -> str | None:
         return f"kind must be one of {', '.join(KINDS)}, not {sorted(map(str, odd_kinds))}"
     if (articles["parent_id"].isna() != (articles["kind"] == "article")).any():
         return "parent_id must be empty exactly for kind 'article'"
+    known = set(ids.tolist())
     for column in ("parent_id", "duplicate_of"):
-        unknown = articles[column].dropna()
-        unknown = unknown[~unknown.isin(ids)]
-        if len(unknown):
-            return f"{column} names rows that are not there: {unknown.head(3).tolist()}"
+        unknown = [name for name in articles[column].dropna().tolist() if name not in known]
+        if unknown:
+            return f"{column} names rows that are not there: {unknown[:3]}"
     if articles["text"].isna().any() or articles["text_norm"].isna().any():
         return "text and text_norm must not be empty"
     return None
@@ -293,6 +304,7 @@ class _Rule:
     line: re.Pattern[str]  # the whole line; group "value" is the rest of a "start" line
     max_words: int | None
     last_line: bool
+    phrases: tuple[str, ...] = ()  # a phrase rule's phrases: every line it matches starts with one (decoration aside)
 
 
 @dataclass(frozen=True)
@@ -306,11 +318,38 @@ class BoilerplateRules:
     time_zones: Mapping[str, str]
     # A line that some rule may match, or starts with a bullet: the rest of a text needs no rule work.
     candidate_line: re.Pattern[str] = field(repr=False)
+    # The same after a line break: found in a corpus joined by line breaks with a fast scan for "\n".
+    candidate_break: re.Pattern[str] = field(repr=False)
 
     @property
     def names(self) -> list[str]:
         """Rule names in the order they are tried."""
         return [rule.name for rule in self.rules]
+
+    @property
+    def paragraph_repeats(self) -> ParagraphRepeats:
+        """When a paragraph repeats an earlier one of its story (``[paragraphs]``)."""
+        return ParagraphRepeats(
+            min_words=int(self.paragraphs.get("near_duplicate_min_words", 12)),
+            containment=float(self.paragraphs.get("near_duplicate_containment", 0.65)),
+            jaccard=float(self.paragraphs.get("near_duplicate_jaccard", 0.44)),
+        )
+
+    @property
+    def story_duplicates(self) -> StoryDuplicates:
+        """When a story repeats an earlier one (``[stories]``)."""
+        return StoryDuplicates(
+            min_words=int(self.stories.get("near_duplicate_min_words", 30)),
+            jaccard=float(self.stories.get("near_duplicate_jaccard", 0.5)),
+        )
+
+    def with_markers(self, texts: Sequence[str]) -> list[bool]:
+        """Per text: has it a line that some rule may match? (The others are all story.)"""
+        found = [False] * len(texts)
+        line_breaks = list(accumulate(len(text) + 1 for text in texts))  # where each text's last line ends
+        for match in self.candidate_break.finditer("\n".join(["", *texts])):
+            found[bisect_right(line_breaks, match.start())] = True
+        return found
 
     def classify(self, line: str, *, last: bool) -> tuple[_Rule, str] | None:
         """The first rule that matches ``line`` and the line's value, or None for a story line."""
@@ -367,7 +406,14 @@ def _compiled_rules(path: str | None) -> BoilerplateRules:
     source = path or "toolkit/data/boilerplate.toml"
     rules = tuple(_compile_rule(entry, source) for entry in table.get("rule", []) if entry.get("enabled", True))
     bullets = table.get("bullets", "")
-    alternatives = [rule.line.pattern.replace("(?P<value>", "(?:") + "$" for rule in rules]
+    # Candidate lines: a phrase after decoration, a pattern rule's line, or a bullet.
+    phrases = [_phrase_parts(phrase) for rule in rules for phrase in rule.phrases]
+    alternatives = [_DECORATION + _starts_pattern(phrases)] if phrases else []
+    # (Case is ignored by the phrases' own letter classes, and only inside the pattern rules: a case-blind
+    # regex tests every Arabic letter for case, several times slower.)
+    alternatives += [
+        "(?i:" + rule.line.pattern.replace("(?P<value>", "(?:") + ")$" for rule in rules if not rule.phrases
+    ]
     if bullets:
         alternatives.append(f"[{re.escape(bullets)}]")
     return BoilerplateRules(
@@ -376,7 +422,8 @@ def _compiled_rules(path: str | None) -> BoilerplateRules:
         paragraphs=MappingProxyType(dict(table.get("paragraphs", {}))),
         stories=MappingProxyType(dict(table.get("stories", {}))),
         time_zones=MappingProxyType(dict(table.get("time_zones", {}))),
-        candidate_line=re.compile("^(?:" + "|".join(alternatives or ["(?!)"]) + ")", re.MULTILINE | re.IGNORECASE),
+        candidate_line=re.compile("^(?:" + "|".join(alternatives or ["(?!)"]) + ")", re.MULTILINE),
+        candidate_break=re.compile("\n(?:" + "|".join(alternatives or ["(?!)"]) + ")", re.MULTILINE),
     )
 
 
@@ -414,19 +461,39 @@ def _compile_rule(entry: Mapping[str, Any], source: str) -> _Rule:
         line = re.compile(body, re.IGNORECASE)
     except re.error as err:
         raise InputError(source, f"rule {name!r}: bad pattern ({err})") from err
-    return _Rule(name, action, line, entry.get("max_words"), bool(entry.get("last_line", False)))
+    return _Rule(
+        name, action, line, entry.get("max_words"), bool(entry.get("last_line", False)), tuple(entry.get("phrases", ()))
+    )
 
 
 def _phrase_pattern(phrase: str) -> str:
     """A regex finding ``phrase`` in canonical text however it is spelled, by `normalise`'s folds."""
+    return "".join(_phrase_parts(phrase))
+
+
+def _starts_pattern(phrases: list[list[str]]) -> str:
+    """A regex matching text that starts with one of the phrases (each a list of parts), as a trie: a line is
+    tried against the phrases sharing its first letters only, not against every phrase."""
+    if any(not parts for parts in phrases):
+        return ""  # a phrase ends here: enough for a start
+    following: dict[str, list[list[str]]] = {}
+    for first, *rest in phrases:
+        following.setdefault(first, []).append(rest)
+    return "(?:" + "|".join(first + _starts_pattern(rest) for first, rest in following.items()) + ")"
+
+
+def _phrase_parts(phrase: str) -> list[str]:
+    """`_phrase_pattern`, a part per letter (a Latin letter in both cases)."""
     variants, ignorable = _spelling_variants()
-    parts = []
-    for char in normalise(phrase):
-        if char.isspace():
-            parts.append(r"\s+")
-        else:
-            parts.append(variants.get(char, re.escape(char)) + ignorable)
-    return "".join(parts)
+    return [
+        r"\s+"
+        if char.isspace()
+        else variants.get(
+            char, f"[{re.escape(char.lower() + char.upper())}]" if char.lower() != char.upper() else re.escape(char)
+        )
+        + ignorable
+        for char in normalise(phrase)
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -516,7 +583,7 @@ class _InputFile:
         return cls(path, path.as_posix(), Path(name).stem)
 
 
-def _records(path: Path, column_map: Mapping[str, str]) -> Iterator[_Record | tuple[str, str]]:
+def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
     """The records of one file, or (origin, reason) for each part that gives none."""
     file = _InputFile.at(path)
     kind = _file_kind(path)
@@ -524,10 +591,12 @@ def _records(path: Path, column_map: Mapping[str, str]) -> Iterator[_Record | tu
         if kind == "parquet":
             yield from _table_records(pd.read_parquet(path), file, column_map)
             return
-        text = _decode(_read_bytes(path))
+        data = _read_bytes(path)
         if kind == "jsonl":
-            yield from _json_lines_records(text, file, column_map)
-        elif kind == "json":
+            yield from _json_lines_records(data, file, column_map)
+            return
+        text = _decode(data)
+        if kind == "json":
             yield from _json_records(text, file, column_map)
         elif kind in ("csv", "tsv"):
             table = pd.read_csv(io.StringIO(text), sep="\t" if kind == "tsv" else ",", dtype=str, keep_default_na=False)
@@ -667,7 +736,7 @@ def _html_record(text: str, file: _InputFile) -> _Record:
     )
 
 
-def _json_records(text: str, file: _InputFile, column_map: Mapping[str, str]) -> Iterator[_Record | tuple[str, str]]:
+def _json_records(text: str, file: _InputFile, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -681,26 +750,52 @@ def _json_records(text: str, file: _InputFile, column_map: Mapping[str, str]) ->
         raise _Rejected("JSON file is neither a record (object) nor a list of records")
 
 
-def _json_lines_records(
-    text: str, file: _InputFile, column_map: Mapping[str, str]
-) -> Iterator[_Record | tuple[str, str]]:
-    yielded = False
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        yielded = True
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield f"{file.name}:{number}", f"malformed JSON line ({err.msg}, column {err.colno})"
-            continue
-        yield _export_row(item, file, number, column_map)
-    if not yielded:
+def _json_lines_records(data: bytes, file: _InputFile, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
+    try:
+        items = _json_lines(_utf8(data))
+    except UnicodeDecodeError:  # a legacy encoding: decoded as a whole, as other files are
+        items = _json_lines(_decode(data).encode("utf-8"))
+    if not items:
         raise _Rejected("empty file (no JSON lines)")
+    for number, item in items:
+        if isinstance(item, json.JSONDecodeError):
+            yield f"{file.name}:{number}", f"malformed JSON line ({item.msg}, column {item.colno})"
+        else:
+            yield _export_row(item, file, number, column_map)
+
+
+def _utf8(data: bytes) -> bytes:
+    """The bytes of a file that is UTF-8 (BOM dropped) or else decodes with `_decode`, as UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:]
+    if b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or not data.strip():
+        return _decode(data).encode("utf-8")
+    return data
+
+
+def _json_lines(data: bytes) -> list[tuple[int, Any]]:
+    """(line number, value or parse error) for each line that is not blank.
+
+    orjson parses (several times faster than json); json takes what it refuses but Python's json writes
+    (NaN, Infinity, numbers beyond 64 bits, lone surrogates) and words the error. Raises UnicodeDecodeError
+    when a line is not UTF-8.
+    """
+    items: list[tuple[int, Any]] = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            items.append((number, orjson.loads(line)))
+        except orjson.JSONDecodeError:
+            if not line.strip():
+                continue
+            try:
+                items.append((number, json.loads(line.decode("utf-8"))))
+            except json.JSONDecodeError as err:
+                items.append((number, err))
+    return items
 
 
 def _table_records(
-    table: pd.DataFrame, file: _InputFile, column_map: Mapping[str, str]
+    table: pd.DataFrame, file: _InputFile, column_map: _ColumnMap
 ) -> Iterator[_Record | tuple[str, str]]:
     if table.empty:
         raise _Rejected("no rows")
@@ -708,7 +803,7 @@ def _table_records(
         yield _export_row(item, file, number, column_map)
 
 
-def _export_row(item: Any, file: _InputFile, number: int, column_map: Mapping[str, str]) -> _Record | tuple[str, str]:
+def _export_row(item: Any, file: _InputFile, number: int, column_map: _ColumnMap) -> _Record | tuple[str, str]:
     origin = f"{file.name}:{number}"
     if not isinstance(item, dict):
         return origin, "not a record (JSON object)"
@@ -718,24 +813,27 @@ def _export_row(item: Any, file: _InputFile, number: int, column_map: Mapping[st
         return origin, str(reason)
 
 
-def _mapped_record(item: Mapping[str, Any], origin: str, default_id: str, column_map: Mapping[str, str]) -> _Record:
-    columns = _columns(tuple(item), tuple(column_map.items()))
-    values = {name: _present(item[column]) for name, column in columns.items()}
-    text = values.get("text")
+def _mapped_record(item: Mapping[str, Any], origin: str, default_id: str, column_map: _ColumnMap) -> _Record:
+    columns = _columns(tuple(item), column_map)
+    text = _present(item[columns["text"]]) if "text" in columns else None
     if not isinstance(text, str):
         raise _Rejected(f"no text (looked for the column {columns.get('text') or ' / '.join(DEFAULT_COLUMNS['text'])})")
-    url = _as_text(values.get("url"))
+    url = _as_text(item[columns["url"]]) if "url" in columns else None
     return _Record(
         origin=origin,
-        article_id=_as_text(values.get("article_id")) or default_id,
+        article_id=_field_text(item, columns, "article_id") or default_id,
         text=text,
-        title=_as_text(values.get("title")),
-        source=_as_text(values.get("source")) or _host(url),
-        published=values.get("published_at"),
+        title=_field_text(item, columns, "title"),
+        source=_field_text(item, columns, "source") or _host(url),
+        published=_present(item[columns["published_at"]]) if "published_at" in columns else None,
         url=url,
-        tags=_split_tags(values.get("tags")),
-        category=_as_text(values.get("category")) or _scraped_category(item),
+        tags=_split_tags(_present(item[columns["tags"]])) if "tags" in columns else [],
+        category=_field_text(item, columns, "category") or _scraped_category(item),
     )
+
+
+def _field_text(item: Mapping[str, Any], columns: Mapping[str, str], field_: str) -> str | None:
+    return _as_text(item[columns[field_]]) if field_ in columns else None
 
 
 @lru_cache(maxsize=256)
@@ -766,6 +864,10 @@ def _present(value: Any) -> Any:
 
 
 def _as_text(value: Any) -> str | None:
+    """Text of a value that is there (see `_present`), stripped; else None."""
+    if isinstance(value, str):  # most values
+        return value.strip() or None
+    value = _present(value)
     return None if value is None else str(value).strip() or None
 
 
@@ -822,9 +924,10 @@ class _Page:
     headlines: list[str] = field(default_factory=list)
 
 
-def _split_page(text: str, rules: BoilerplateRules) -> _Page:
+def _split_page(text: str, rules: BoilerplateRules, markers: bool = True) -> _Page:
+    """``markers``: False when the page has no line that a rule may match (`BoilerplateRules.with_markers`)."""
     lines = [line for line in text.split("\n") if line]
-    if not any(map(rules.candidate_line.match, lines)):
+    if not markers or not any(map(rules.candidate_line.match, lines)):
         return _Page(story=lines)
     if rules.bullets:
         lines = [line.lstrip(rules.bullets + " ") for line in lines]
@@ -902,131 +1005,75 @@ def _is_headline(line: str, max_words: int) -> bool:
     return len(line.split()) <= max_words and not line.rstrip().endswith((".", ":", "؛"))
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+def _stories_rows(
+    records: list[_Record], rules: BoilerplateRules
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]], StoryWords]:
+    """The rows of some pages or export records (each: its story, embedded stories, headlines), the
+    records that give none, and the words of the story rows (for finding duplicates). The text steps run
+    on all records at once."""
+    texts = [canonical_letters(html.unescape(record.text)) for record in records]
+    pages = [_split_page(text, rules, markers) for text, markers in zip(texts, rules.with_markers(texts), strict=True)]
+    # Blocks of paragraphs, normalised and hashed together: each page's story, then for each embedded
+    # story its title (which stands for the story when it has no text left) and its lines.
+    blocks = [
+        block for page in pages for block in (page.story, *(b for t, *lines in page.embedded for b in ([t], lines)))
+    ]
+    norms, words = normalised_words([line for block in blocks for line in block], assume_canonical=True)
+    norms = _regrouped(norms, blocks)
+    words = StoryWords.of(norms, words=words)
+    kept = distinct_paragraphs(norms, repeats=rules.paragraph_repeats, words=words)
+    record_titles = [canonical_letters(record.title) if record.title else None for record in records]
+    headlines = iter(normalise_many([h for page in pages for h in page.headlines], assume_canonical=True))
+    rows: list[dict[str, Any]] = []
+    rejected: list[tuple[str, str]] = []
+    story_blocks: list[int] = []  # the block of each story row
+    block = 0
+    for record, page, title in zip(records, pages, record_titles, strict=True):
+        here, block = block, block + 1 + 2 * len(page.embedded)
+        headline_norms = [next(headlines) for _ in page.headlines]
+        if not kept[here]:
+            rejected.append((record.origin, "no story text left after removing boilerplate"))
+            continue
+        # An embedded story with no text left is its title.
+        story = [here] + [b + 1 if kept[b + 1] else b for b in range(here + 1, block, 2)]
+        story_blocks.extend(story)
+        paragraphs = [
+            _Paragraphs([blocks[b][i] for i in kept[b]] or blocks[b], [norms[b][i] for i in kept[b]] or norms[b])
+            for b in story
+        ]
+        rows.extend(_record_rows(record, page, title, paragraphs, headline_norms))
+    return rows, rejected, words.kept(kept, story_blocks)
+
+
+def _regrouped(items: list[str], groups: list[list[str]]) -> list[list[str]]:
+    """``items`` cut into lists as long as ``groups``' lists."""
+    ends = np.cumsum([len(group) for group in groups]).tolist()
+    return [items[end - len(group) : end] for end, group in zip(ends, groups, strict=True)]
 
 
 @dataclass(frozen=True)
 class _Paragraphs:
-    """A story's paragraphs (canonical text), their normalised forms and those split into words.
-
-    The words are split once and serve the repeat checks, the word count and the duplicate sample.
-    """
+    """A story's paragraphs as a reader sees them (canonical text) and normalised."""
 
     text: list[str]
     norms: list[str]
-    words: list[list[str]]
-
-    @classmethod
-    def of_headline(cls, headline: str) -> _Paragraphs:
-        norm = normalise(headline)
-        return cls([headline], [norm], [norm.split()])
-
-    def sample(self) -> frozenset[tuple[str, str, str]]:
-        """Word 3-grams starting with a long word: what near-duplicate stories are first looked for by."""
-        long_word = _SAMPLE_WORD_LENGTH.__le__
-        return frozenset(
-            (words[i], words[i + 1], words[i + 2])
-            for words in self.words
-            for i in compress(range(len(words) - 2), map(long_word, map(len, words)))
-        )
 
 
-def _distinct_paragraphs(paragraphs: list[str], settings: Mapping[str, float]) -> _Paragraphs:
-    """Paragraphs without repeats (see [paragraphs] in the rules)."""
-    norms = normalise("\n".join(paragraphs)).split("\n")
-    if len(norms) != len(paragraphs):  # a paragraph of marks only normalises to nothing
-        norms = [normalise(p) for p in paragraphs]
-    kept = [i for i, norm in enumerate(norms) if norm]
-    if len(set(norms)) < len(norms):
-        kept = _first_occurrences(norms, kept)
-    words = {i: norms[i].split() for i in kept}
-    if len(kept) > 3:
-        kept = _without_near_repeats(norms, words, kept, settings)
-    return _Paragraphs([paragraphs[i] for i in kept], [norms[i] for i in kept], [words[i] for i in kept])
+def _record_rows(
+    record: _Record, page: _Page, title: str | None, stories: list[_Paragraphs], headline_norms: list[str]
+) -> list[dict[str, Any]]:
+    """The rows of one page or export record: its story, then embedded stories, then headlines.
 
-
-def _first_occurrences(norms: list[str], indices: list[int]) -> list[int]:
-    seen: set[str] = set()
-    first = []
-    for i in indices:
-        if norms[i] not in seen:
-            seen.add(norms[i])
-            first.append(i)
-    return first
-
-
-# Whitespace words pre-filter (cheap), tokens decide: a paragraph that has not even this share of its
-# whitespace words anywhere in the earlier paragraphs together is no near repeat of one of them.
-_PREFILTER_SHARE = 0.4
-
-
-def _without_near_repeats(
-    norms: list[str], words: dict[int, list[str]], kept: list[int], settings: Mapping[str, float]
-) -> list[int]:
-    min_words = int(settings.get("near_duplicate_min_words", 12))
-    containment = float(settings.get("near_duplicate_containment", 0.65))
-    jaccard = float(settings.get("near_duplicate_jaccard", 0.44))
-    word_sets = {i: set(words[i]) for i in kept}
-    tokens: dict[int, frozenset[str]] = {}
-
-    def tokens_of(i: int) -> frozenset[str]:
-        if i not in tokens:
-            tokens[i] = frozenset(tokenize(norms[i], normalised=True))
-        return tokens[i]
-
-    result: list[int] = []
-    pool: set[str] = set()  # words of all the paragraphs a paragraph is compared with
-    pooled = 1  # never the lede (first paragraph) nor the paragraph right before: both restate by design
-    for j in kept:
-        while pooled < len(kept) and kept[pooled] <= j - 2:
-            pool |= word_sets[kept[pooled]]
-            pooled += 1
-        mine = word_sets[j]
-        least = _PREFILTER_SHARE * len(mine)
-        if len(mine) >= min_words and len(mine & pool) >= least:
-            earlier = [i for i in result[1:] if i <= j - 2 and len(mine & word_sets[i]) >= least]
-            b = tokens_of(j) if earlier else frozenset()
-            numbers = set(_NUMBER.findall(norms[j])) if earlier else set()
-            if len(b) >= min_words and any(
-                _near_repeat(tokens_of(i), b, containment, jaccard) and numbers <= set(_NUMBER.findall(norms[i]))
-                for i in earlier
-            ):
-                continue
-        result.append(j)
-    return result
-
-
-def _near_repeat(a: frozenset[str], b: frozenset[str], containment: float, jaccard: float) -> bool:
-    if len(b) > len(a):
-        return False
-    shared = len(a & b)
-    return shared >= containment * len(b) and shared >= jaccard * (len(a) + len(b) - shared)
-
-
-def _rows(record: _Record, rules: BoilerplateRules) -> list[dict[str, Any]]:
-    """The rows of one page or export record: its story, then embedded stories, then headlines."""
-    page = _split_page(canonical_letters(html.unescape(record.text)), rules)
-    story = _distinct_paragraphs(page.story, rules.paragraphs)
-    if not story.text:
-        raise _Rejected("no story text left after removing boilerplate")
+    ``stories``: the paragraphs of the page's story, then of each embedded story (its title alone when
+    it has no text left: such a story is a headline that came with the block of a story).
+    """
     article_id, source, origin = record.article_id, record.source or page.source, record.origin
-    title = canonical_letters(record.title) if record.title else None
-    rows = [
-        _row(article_id, "article", None, title, story, source, origin)
-        | {
-            "published_at": record.published,
-            "url": record.url,
-            "tags": record.tags + [tag for tag in page.tags if tag not in record.tags],
-            "category": record.category,
-        }
-    ]
-    for number, (title, *lines) in enumerate(page.embedded, start=1):
-        paragraphs = _distinct_paragraphs(lines, rules.paragraphs)
-        if not paragraphs.text:  # only a title is left: a headline
-            paragraphs = _Paragraphs.of_headline(title)
+    tags = record.tags + [tag for tag in page.tags if tag not in record.tags] if page.tags else record.tags
+    rows = [_row(article_id, "article", None, title, stories[0], source, origin, record, tags)]
+    for number, ((title, *_), paragraphs) in enumerate(zip(page.embedded, stories[1:], strict=True), start=1):
         rows.append(_row(f"{article_id}#e{number}", "embedded", article_id, title, paragraphs, source, origin))
-    for number, headline in enumerate(page.headlines, start=1):
-        paragraphs = _Paragraphs.of_headline(headline)
+    for number, (headline, norm) in enumerate(zip(page.headlines, headline_norms, strict=True), start=1):
+        paragraphs = _Paragraphs([headline], [norm])
         rows.append(_row(f"{article_id}#h{number}", "headline", article_id, headline, paragraphs, source, origin))
     return rows
 
@@ -1039,41 +1086,53 @@ def _row(
     paragraphs: _Paragraphs,
     source: str | None,
     origin: str,
+    record: _Record | None = None,
+    tags: list[str] | None = None,
 ) -> dict[str, Any]:
+    """A row; ``record`` and ``tags`` for a page's own story, which has the record's date, url and category."""
+    text_norm = "\n\n".join(paragraphs.norms)
     return {
         "article_id": article_id,
         "kind": kind,
         "parent_id": parent_id,
         "title": title,
         "text": "\n\n".join(paragraphs.text),
-        "text_norm": "\n\n".join(paragraphs.norms),
+        "text_norm": text_norm,
         "source": source,
-        "published_at": None,
-        "url": None,
-        "tags": [],
-        "category": None,
+        "published_at": record and record.published,
+        "url": record and record.url,
+        "tags": tags or [],
+        "category": record and record.category,
         "origin": origin,
-        "n_words": sum(map(len, paragraphs.words)),
-        # Not a column: the 3-gram sample of a story, for finding near duplicates (see _duplicate_of).
-        "sample": paragraphs.sample() if kind != "headline" else frozenset(),
+        # Normalised paragraphs are one line each, with single spaces.
+        "n_words": text_norm.count(" ") + len(paragraphs.norms) - paragraphs.norms.count(""),
     }
 
 
 # ---------------------------------------------------------------- duplicates
 
 
-def _duplicate_of(rows: list[dict[str, Any]], settings: Mapping[str, float]) -> list[str | None]:
+def _duplicate_of(rows: list[dict[str, Any]], duplicates: StoryDuplicates, words: StoryWords) -> list[str | None]:
     """For each row, the article_id of the first row it repeats, or None.
 
-    Stories (articles, embedded) repeat a story with the same normalised text, or one whose word 3-gram
-    sets have a Jaccard index of at least ``near_duplicate_jaccard``. A headline repeats an earlier row whose
-    title (or headline) is the same after normalisation. A row always points to a row that repeats nothing.
+    Stories (articles, embedded) repeat a story as `toolkit.duplicates.duplicate_stories` finds. A headline
+    repeats an earlier row whose title (or headline) is the same after normalisation. A row always points
+    to a row that repeats nothing. ``words``: the words of the story rows, in order.
     """
-    first_of = _near_duplicate_stories(rows, settings)
+    stories = [k for k, row in enumerate(rows) if row["kind"] != "headline"]
+    texts = [rows[k]["text_norm"] for k in stories]
+    first_of = {
+        stories[k]: stories[first]
+        for k, first in enumerate(duplicate_stories(texts, duplicates=duplicates, words=words))
+        if first is not None
+    }
+    titled = [k for k, row in enumerate(rows) if row["kind"] == "headline" or row["title"]]
+    titles = [rows[k]["title"] for k in titled if rows[k]["kind"] != "headline"]
+    title_norms = normalise_many(titles, assume_canonical=True)[::-1]
     seen_titles: dict[str, int] = {}
-    for k, row in enumerate(rows):
-        headline = row["kind"] == "headline"
-        title = row["text_norm"] if headline else normalise(row["title"]) if row["title"] else None
+    for k in titled:
+        headline = rows[k]["kind"] == "headline"
+        title = rows[k]["text_norm"] if headline else title_norms.pop()
         if headline and title in seen_titles:
             first_of[k] = seen_titles[title]
         if title:
@@ -1081,76 +1140,10 @@ def _duplicate_of(rows: list[dict[str, Any]], settings: Mapping[str, float]) -> 
     return [rows[first_of[k]]["article_id"] if k in first_of else None for k in range(len(rows))]
 
 
-def _near_duplicate_stories(rows: list[dict[str, Any]], settings: Mapping[str, float]) -> dict[int, int]:
-    threshold = float(settings.get("near_duplicate_jaccard", 0.5))
-    min_words = int(settings.get("near_duplicate_min_words", 30))
-    first_of: dict[int, int] = {}
-    by_text: dict[str, int] = {}
-    long_stories = []
-    for k, row in enumerate(rows):
-        if row["kind"] == "headline":
-            continue
-        original = by_text.setdefault(row["text_norm"], k)
-        if original != k:
-            first_of[k] = original
-        elif row["n_words"] >= min_words:
-            long_stories.append(k)
-    shingles: dict[int, set[tuple[str, ...]]] = {}
-
-    def shingles_of(k: int) -> set[tuple[str, ...]]:
-        if k not in shingles:
-            words = rows[k]["text_norm"].split()
-            shingles[k] = set(zip(words, words[1:], words[2:], strict=False))
-        return shingles[k]
-
-    for k, candidates in _candidate_pairs(rows, long_stories, threshold).items():
-        b = shingles_of(k)
-        for earlier in candidates:
-            a = shingles_of(earlier)
-            shared = len(a & b)
-            if shared >= threshold * (len(a) + len(b) - shared):
-                first_of[k] = first_of.get(earlier, earlier)
-                break
-    return first_of
-
-
-# A sampled 3-gram starts with a word of at least this many letters (content words, mostly); sampling by
-# the words themselves (not by a hash) makes the result the same in every run.
-_SAMPLE_WORD_LENGTH = 8
-# A sampled 3-gram in more stories than this is a stock phrase, not evidence of copying.
-_MAX_POSTING = 50
-# Stories sharing this many sampled 3-grams are compared in full, whatever their samples' sizes.
-_ENOUGH_SHARED = 3
-
-
-def _candidate_pairs(rows: list[dict[str, Any]], stories: list[int], threshold: float) -> dict[int, list[int]]:
-    """For each story, the earlier stories whose samples suggest a Jaccard index near ``threshold``."""
-    # Counted in C first: most sampled 3-grams are in one story only and need no posting list.
-    counts = Counter(chain.from_iterable(rows[k]["sample"] for k in stories))
-    evidence = {shingle for shingle, n in counts.items() if 1 < n <= _MAX_POSTING}
-    postings: dict[tuple[str, ...], list[int]] = {}
-    for k in stories:
-        for shingle in rows[k]["sample"] & evidence:
-            postings.setdefault(shingle, []).append(k)
-    shared: dict[tuple[int, int], int] = {}
-    for posting in postings.values():
-        if len(posting) > 1:
-            for i, earlier in enumerate(posting):
-                for later in posting[i + 1 :]:
-                    shared[earlier, later] = shared.get((earlier, later), 0) + 1
-    candidates: dict[int, list[int]] = {}
-    # Generous: the sample only proposes, the full 3-gram sets decide.
-    for (earlier, later), count in sorted(shared.items()):
-        union = len(rows[earlier]["sample"]) + len(rows[later]["sample"]) - count
-        if count >= _ENOUGH_SHARED or count >= (threshold - 0.2) * union:
-            candidates.setdefault(later, []).append(earlier)
-    return dict(sorted(candidates.items()))
-
-
 # ---------------------------------------------------------------- assembling the frame
 
 
-def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules) -> pd.DataFrame:
+def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWords) -> pd.DataFrame:
     columns = {c: [row[c] for row in rows] for c in ARTICLE_COLUMNS if c not in ("published_at", "duplicate_of")}
     frame = pd.DataFrame(
         {
@@ -1158,15 +1151,23 @@ def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules) -> pd.DataFrame:
             "published_at": _utc_times([row["published_at"] for row in rows], columns["source"], rules.time_zones),
             "tags": pd.array(columns["tags"], dtype=_TAGS),
             "n_words": np.array(columns["n_words"], dtype="int64"),
-            "duplicate_of": _strings(_duplicate_of(rows, rules.stories)),
+            "duplicate_of": _strings(_duplicate_of(rows, rules.story_duplicates, words)),
         }
     )
     return frame[list(ARTICLE_COLUMNS)]
 
 
 def _strings(values: list[str | None]) -> pd.api.extensions.ExtensionArray:
-    # Through pyarrow directly: several times faster than pd.array on a list of long strings.
-    return pd.array(pa.array(values, type=pa.large_string()), dtype=_STRING)
+    """A pyarrow-backed string array, built from the UTF-8 bytes (pa.array on long str objects is slower)."""
+    missing = np.array([value is None for value in values], dtype=bool)
+    encoded = [b"" if value is None else value.encode("utf-8") for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(item) for item in encoded], out=offsets[1:])
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    array = pa.LargeStringArray.from_buffers(
+        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)), validity, int(missing.sum())
+    )
+    return pd.array(array, dtype=_STRING)
 
 
 _HAS_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", re.IGNORECASE)
@@ -1244,44 +1245,77 @@ def load_articles(
     """
     if on_error not in ("collect", "raise"):
         raise ValueError(f"on_error must be 'collect' or 'raise', not {on_error!r}")
+    with _cyclic_gc_paused():
+        return _load_articles(inputs, column_map, rules, on_error, progress)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Loading makes millions of small objects without reference cycles: the cycle collector would walk
+    them again and again (a fifth of the time) and free nothing. Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_articles(
+    inputs: str | Path | Sequence[str | Path],
+    column_map: Mapping[str, str] | None,
+    rules: BoilerplateRules | str | Path | None,
+    on_error: Literal["collect", "raise"],
+    progress: bool | None,
+) -> pd.DataFrame:
     compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
     column_map = _checked_column_map(column_map or {})
     files = _input_files(inputs)
     rows: list[dict[str, Any]] = []
     rejections: list[tuple[str, str]] = []
     used_ids: set[str] = set()
+    story_words: list[StoryWords] = []
     for item in _with_progress(files, progress):
-        for record in _records(item, column_map):
+        # A file's records are cleaned together; its rejections are listed in the order of its records.
+        records: list[_Record] = []
+        place: dict[str, int] = {}  # origin -> place among the file's records and rejections
+        rejected: list[tuple[str, str]] = []
+        for number, record in enumerate(_records(item, column_map)):
             if isinstance(record, _Record):
-                try:
-                    record.article_id = _unique_id(record.article_id, used_ids)
-                    rows.extend(_rows(record, compiled))
-                    continue
-                except _Rejected as reason:
-                    record = (record.origin, str(reason))
-            if on_error == "raise":
-                raise InputError(*record)
-            rejections.append(record)
+                record.article_id = _unique_id(record.article_id, used_ids)
+                records.append(record)
+            else:
+                rejected.append(record)
+            place[record.origin if isinstance(record, _Record) else record[0]] = number
+        if records:
+            file_rows, not_cleaned, file_words = _stories_rows(records, compiled)
+            rows.extend(file_rows)
+            story_words.append(file_words)
+            rejected = sorted(rejected + not_cleaned, key=lambda rejection: place[rejection[0]])
+        if rejected and on_error == "raise":
+            raise InputError(*rejected[0])
+        rejections.extend(rejected)
     if not rows:
         first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
         raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
-    articles = validate_articles(_frame(rows, compiled))
+    articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words)))
     articles.attrs["rejections"] = _rejection_records(rejections)
     if rejections:
         pages = articles["origin"].nunique() + len(rejections)
         warnings.warn(
             f"{len(rejections)} of {pages} inputs rejected (first: {rejections[0][0]}: {rejections[0][1]}); "
             "see toolkit.rejections(articles)",
-            stacklevel=2,
+            stacklevel=3,
         )
     return articles
 
 
-def _checked_column_map(column_map: Mapping[str, str]) -> dict[str, str]:
+def _checked_column_map(column_map: Mapping[str, str]) -> _ColumnMap:
     unknown = sorted(set(column_map) - set(DEFAULT_COLUMNS))
     if unknown:
         raise InputError("column_map", f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
-    return dict(column_map)
+    return tuple(column_map.items())
 
 
 def _describe(inputs: str | Path | Sequence[str | Path]) -> str:

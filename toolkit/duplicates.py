@@ -1,0 +1,386 @@
+"""Repeated paragraphs inside a story and duplicate stories across a corpus.
+
+The load stage's cleaning asks two questions of normalised text, for a whole corpus at once:
+
+* `distinct_paragraphs`: which paragraphs of each story to keep, without the ones repeating an earlier
+  paragraph exactly or nearly (a lede restated at the end, a paragraph pasted twice);
+* `duplicate_stories`: which story repeats which earlier one (wire copy republished by several outlets).
+
+Both count words as 64-bit hashes (`toolkit.arabic.hashed_words`) with array operations, and look at
+words one by one only for the few paragraphs or stories that the counts single out.
+
+>>> stories = [["خبر اول", "فقرة ثانية", "خبر اول"]]
+>>> distinct_paragraphs(stories)
+[[0, 1]]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from toolkit.arabic import HashedWords, hashed_words, tokenize
+
+__all__ = ["ParagraphRepeats", "StoryDuplicates", "StoryWords", "distinct_paragraphs", "duplicate_stories"]
+
+
+@dataclass(frozen=True)
+class ParagraphRepeats:
+    """When a later paragraph of a story repeats an earlier one (see ``[paragraphs]`` in the boilerplate table).
+
+    A paragraph of at least ``min_words`` words, not longer than an earlier one, holding ``containment`` of
+    its words in it, with a word-set Jaccard index of at least ``jaccard`` and no number the earlier one
+    lacks. The first paragraph and the one right before are never the earlier one.
+    """
+
+    min_words: int = 12
+    containment: float = 0.65
+    jaccard: float = 0.44
+
+
+@dataclass(frozen=True)
+class StoryDuplicates:
+    """When a story repeats an earlier one (see ``[stories]`` in the boilerplate table): the same text, or,
+    for stories of at least ``min_words`` words, word 3-gram sets with a Jaccard index of at least ``jaccard``."""
+
+    min_words: int = 30
+    jaccard: float = 0.5
+
+
+@dataclass(frozen=True)
+class StoryWords:
+    """Stories as paragraphs of hashed words (`toolkit.arabic.hashed_words`): what both checks count.
+
+    Made once by `of` and narrowed with `kept` and `select`, so that a corpus is hashed once.
+    """
+
+    words: HashedWords  # text_index: the paragraph, numbered through all stories
+    story_of: np.ndarray  # per paragraph: its story
+    first: np.ndarray  # per story: its first paragraph's number (one more entry: the number of paragraphs)
+
+    @classmethod
+    def of(cls, stories: Sequence[Sequence[str]], *, words: HashedWords | None = None) -> StoryWords:
+        """The words of each story's paragraphs (normalised text); ``words``: their `hashed_words`, if known.
+
+        >>> StoryWords.of([["زلزال قوي", "هزة"], []]).words.text_index.tolist()
+        [0, 0, 1]
+        """
+        sizes = np.array([len(story) for story in stories], dtype=np.int64)
+        first = np.concatenate(([0], np.cumsum(sizes)))
+        if words is None:
+            words = hashed_words([paragraph for story in stories for paragraph in story])
+        return cls(words, np.repeat(np.arange(len(stories)), sizes), first)
+
+    def kept(self, paragraphs: Sequence[Sequence[int]], stories: Sequence[int] | None = None) -> StoryWords:
+        """Only these paragraphs of each story (indices as in `of`), of these stories (increasing; all)."""
+        keep = np.zeros(self.first[-1], dtype=bool)
+        chosen = range(len(paragraphs)) if stories is None else stories
+        keep[_joined([self.first[k] + np.asarray(paragraphs[k], dtype=np.int64) for k in chosen], np.int64)] = True
+        return self._narrowed(keep, self._chosen(stories))
+
+    def select(self, stories: Sequence[int]) -> StoryWords:
+        """Only these stories (in increasing order)."""
+        chosen = self._chosen(stories)
+        return self._narrowed(chosen[self.story_of], chosen)
+
+    def _chosen(self, stories: Sequence[int] | None) -> np.ndarray:
+        chosen = np.zeros(len(self.first) - 1, dtype=bool)
+        chosen[slice(None) if stories is None else np.asarray(stories, dtype=np.int64)] = True
+        return chosen
+
+    def _narrowed(self, paragraphs: np.ndarray, stories: np.ndarray) -> StoryWords:
+        # Order is kept: masks only, and the numbers of what is left counted anew.
+        number = np.cumsum(paragraphs) - 1
+        story_number = np.cumsum(stories) - 1
+        on = paragraphs[self.words.text_index]
+        sizes = np.bincount(story_number[self.story_of[paragraphs]], minlength=int(stories.sum()))
+        return StoryWords(
+            HashedWords(self.words.hashes[on], self.words.lengths[on], number[self.words.text_index[on]]),
+            story_number[self.story_of[paragraphs]],
+            np.concatenate(([0], np.cumsum(sizes))),
+        )
+
+    @classmethod
+    def joined(cls, parts: Sequence[StoryWords]) -> StoryWords:
+        """The stories of ``parts``, one after the other."""
+        paragraph_offsets = np.cumsum([0] + [part.first[-1] for part in parts])
+        story_offsets = np.cumsum([0] + [len(part.first) - 1 for part in parts])
+        return cls(
+            HashedWords(
+                _joined([p.words.hashes for p in parts], np.uint64),
+                _joined([p.words.lengths for p in parts], np.int64),
+                _joined([p.words.text_index + o for p, o in zip(parts, paragraph_offsets, strict=False)], np.int64),
+            ),
+            _joined([p.story_of + o for p, o in zip(parts, story_offsets, strict=False)], np.int64),
+            _joined(
+                [np.zeros(1, np.int64)] + [p.first[1:] + o for p, o in zip(parts, paragraph_offsets, strict=False)],
+                np.int64,
+            ),
+        )
+
+
+def _new(values: np.ndarray) -> np.ndarray:
+    """Per value of a sorted array: is it the first of its run?"""
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = values[1:] != values[:-1]
+    return new
+
+
+def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
+    """The arrays one after the other (none: an empty one of ``dtype``)."""
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
+
+
+# Whitespace words pre-filter (counted as hashes), tokens decide: a paragraph that has not even this share
+# of its words anywhere in the earlier paragraphs together is no near repeat of one of them.
+_PREFILTER_SHARE = 0.4
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def distinct_paragraphs(
+    stories: Sequence[Sequence[str]], *, repeats: ParagraphRepeats | None = None, words: StoryWords | None = None
+) -> list[list[int]]:
+    """For each story (its paragraphs, normalised), the indices of the paragraphs to keep, in order.
+
+    Empty paragraphs go, an identical repeat goes (the first is kept), and so does a near repeat as
+    ``repeats`` defines it. ``words``: ``StoryWords.of(stories)``, when the caller has it already.
+
+    >>> quake = "وقالت هيئة الارصاد ان زلزالا بقوة 5 درجات ضرب مدينة بشاور شمال غرب باكستان صباح اليوم"
+    >>> again = "وقالت الهيئة ان زلزالا بقوة 5 درجات ضرب مدينة بشاور شمال غرب باكستان"
+    >>> story = ["ضرب زلزال مدينة بشاور", quake, "وقال مسؤول ان الهزة لم تسفر عن اضرار",
+    ...          "واضاف ان فرق الانقاذ في حالة تاهب", again]
+    >>> distinct_paragraphs([story])
+    [[0, 1, 2, 3]]
+    """
+    repeats = repeats or ParagraphRepeats()
+    kept = [_first_occurrences(paragraphs) for paragraphs in stories]
+    # Near repeats need a lede, an earlier paragraph and one in between: more than three paragraphs.
+    compared = [k for k, indices in enumerate(kept) if len(indices) > 3]
+    suspects = {}
+    if compared:
+        words = (words or StoryWords.of(stories)).kept(kept, compared)
+        suspects = _near_repeat_suspects(words, kept, compared, repeats)
+    for k, story_suspects in suspects.items():
+        kept[k] = _without_near_repeats(stories[k], kept[k], story_suspects, repeats)
+    return kept
+
+
+def _first_occurrences(paragraphs: Sequence[str]) -> list[int]:
+    if len(set(paragraphs)) == len(paragraphs) and "" not in paragraphs:  # most stories
+        return list(range(len(paragraphs)))
+    seen: set[str] = set()
+    first = []
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph and paragraph not in seen:
+            seen.add(paragraph)
+            first.append(i)
+    return first
+
+
+def _near_repeat_suspects(
+    words: StoryWords, kept: list[list[int]], compared: list[int], repeats: ParagraphRepeats
+) -> dict[int, set[int]]:
+    """Story -> the indices of its paragraphs that pass the word pre-filter, for all stories at once.
+
+    ``words``: the kept paragraphs of the compared stories. A paragraph passes when it has ``min_words``
+    distinct words, at least `_PREFILTER_SHARE` of them in the pool (the paragraphs before it, less the
+    first one and the one right before it), and as many in one paragraph of the pool. This holds for every
+    near repeat, so the others need no closer look.
+    """
+    sizes = np.diff(words.first)
+    story_of = words.story_of  # per paragraph
+    rank = np.arange(len(story_of)) - words.first[story_of]  # its place among the kept
+    index = np.concatenate([kept[k] for k in compared])  # its index in the story
+    # Story, word and place (rank) packed in one number, sorted: np.sort is several times faster than an
+    # argsort. The word keeps the top bits of its hash, plenty to tell a story's few hundred words apart.
+    place_bits = int(sizes.max()).bit_length()
+    word_bits = 64 - place_bits - len(sizes).bit_length()
+    paragraph = words.words.text_index
+    packed = np.sort(
+        (story_of[paragraph].astype(np.uint64) << np.uint64(word_bits + place_bits))
+        | (words.words.hashes >> np.uint64(64 - word_bits) << np.uint64(place_bits))
+        | rank[paragraph].astype(np.uint64)
+    )
+    packed = packed[_new(packed)]  # each word once a paragraph
+    word = packed >> np.uint64(place_bits)  # the story and the word
+    new_key = _new(word)
+    first_paragraph = np.cumsum(sizes) - sizes
+    paragraph = first_paragraph[(word >> np.uint64(word_bits)).astype(np.int64)] + (
+        packed & np.uint64((1 << place_bits) - 1)
+    ).astype(np.int64)
+    # The earliest pooled paragraph (not the first) holding each word, then: is it early enough?
+    group_starts = np.flatnonzero(new_key)
+    poolable = np.where(rank[paragraph] >= 1, index[paragraph], np.iinfo(np.int64).max)
+    earliest = np.minimum.reduceat(poolable, group_starts)[np.cumsum(new_key) - 1]
+    in_pool = earliest <= index[paragraph] - 2
+    n_words = np.bincount(paragraph, minlength=len(story_of))
+    shared = np.bincount(paragraph, weights=in_pool, minlength=len(story_of))
+    passing = np.flatnonzero((n_words >= repeats.min_words) & (shared >= _PREFILTER_SHARE * n_words))
+    # Of those, the ones with that share in one pooled paragraph: words shared per pair, as a sparse product
+    # (keys are per story, so only paragraphs of one story meet).
+    group = np.cumsum(new_key) - 1
+    holds = sparse.csr_matrix(
+        (np.ones(len(group), dtype=np.int32), (paragraph, group)), shape=(len(story_of), group[-1] + 1)
+    )
+    pairs = (holds[passing] @ holds.T).tocoo()
+    later, earlier = passing[pairs.row], pairs.col
+    close = (
+        (rank[earlier] >= 1) & (index[earlier] <= index[later] - 2) & (pairs.data >= _PREFILTER_SHARE * n_words[later])
+    )
+    suspects: dict[int, dict[int, list[int]]] = {}
+    for j, i in zip(later[close].tolist(), earlier[close].tolist(), strict=True):
+        suspects.setdefault(compared[story_of[j]], {}).setdefault(int(index[j]), []).append(int(index[i]))
+    return suspects
+
+
+def _without_near_repeats(
+    paragraphs: Sequence[str], kept: list[int], suspects: Mapping[int, list[int]], repeats: ParagraphRepeats
+) -> list[int]:
+    """``kept`` less the suspects that repeat an earlier paragraph still kept (by tokens and numbers).
+
+    ``suspects``: paragraph -> the earlier paragraphs holding `_PREFILTER_SHARE` of its words, by hash.
+    """
+    result: list[int] = []
+    for j in kept:
+        if j in suspects:
+            mine = set(paragraphs[j].split())
+            least = _PREFILTER_SHARE * len(mine)
+            still_kept = set(result[1:])
+            earlier = [i for i in suspects[j] if i in still_kept and len(mine & set(paragraphs[i].split())) >= least]
+            b = frozenset(tokenize(paragraphs[j], normalised=True))
+            numbers = set(_NUMBER.findall(paragraphs[j]))
+            if len(b) >= repeats.min_words and any(
+                _near_repeat(frozenset(tokenize(paragraphs[i], normalised=True)), b, repeats)
+                and numbers <= set(_NUMBER.findall(paragraphs[i]))
+                for i in earlier
+            ):
+                continue
+        result.append(j)
+    return result
+
+
+def _near_repeat(a: frozenset[str], b: frozenset[str], repeats: ParagraphRepeats) -> bool:
+    if len(b) > len(a):
+        return False
+    shared = len(a & b)
+    return shared >= repeats.containment * len(b) and shared >= repeats.jaccard * (len(a) + len(b) - shared)
+
+
+# A sampled 3-gram starts with a word of at least this many letters (content words, mostly); sampling by
+# the words themselves (not by a hash) makes the result the same in every run.
+_SAMPLE_WORD_LENGTH = 8
+# A sampled 3-gram in more stories than this is a stock phrase, not evidence of copying.
+_MAX_POSTING = 50
+# Stories sharing this many sampled 3-grams are compared in full, whatever their samples' sizes.
+_ENOUGH_SHARED = 3
+# Mixing three word hashes into one 3-gram hash (odd multipliers, mod 2**64).
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def duplicate_stories(
+    texts: Sequence[str], *, duplicates: StoryDuplicates | None = None, words: StoryWords | None = None
+) -> list[int | None]:
+    """For each story (normalised text, paragraphs apart by a blank line), the index of the first story it
+    repeats, or None.
+
+    Identical texts repeat the first of them; stories of ``min_words`` words or more also repeat an
+    earlier one whose word 3-gram set has a Jaccard index of at least ``jaccard`` with theirs. A story
+    always points to one that repeats nothing. ``words``: the stories' `StoryWords`, when the caller has
+    them already.
+
+    >>> wire = "اعلنت وزارة الدفاع الباكستانية اليوم عن توقيع اتفاق للتعاون العسكري مع ايران يشمل التدريب"
+    >>> duplicate_stories([wire, "خبر اخر", wire], duplicates=StoryDuplicates(min_words=5))
+    [None, None, 0]
+    """
+    duplicates = duplicates or StoryDuplicates()
+    words = words or StoryWords.of([text.split("\n\n") for text in texts])
+    long_enough = (
+        np.bincount(words.story_of[words.words.text_index], minlength=len(texts)) >= duplicates.min_words
+    ).tolist()
+    first_of: dict[int, int] = {}
+    by_text: dict[str, int] = {}
+    long_stories = []
+    for k, text in enumerate(texts):
+        original = by_text.setdefault(text, k)
+        if original != k:
+            first_of[k] = original
+        elif long_enough[k]:
+            long_stories.append(k)
+    grams = _Trigrams.of(words.select(long_stories))
+    for later, candidates in _candidate_pairs(grams, duplicates.jaccard).items():
+        for earlier in candidates:
+            if grams.jaccard(earlier, later) >= duplicates.jaccard:
+                first_of[long_stories[later]] = first_of.get(long_stories[earlier], long_stories[earlier])
+                break
+    return [first_of.get(k) for k in range(len(texts))]
+
+
+@dataclass(frozen=True)
+class _Trigrams:
+    """The word 3-grams of some stories, hashed, in story order: ``story`` and ``gram`` per 3-gram."""
+
+    story: np.ndarray
+    gram: np.ndarray
+    sampled: np.ndarray  # bool: starts with a long word, within a paragraph
+    bounds: np.ndarray  # story k's 3-grams are [bounds[k], bounds[k + 1])
+    seen: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # distinct 3-grams of stories compared
+
+    @classmethod
+    def of(cls, words: StoryWords) -> _Trigrams:
+        h, paragraph = words.words.hashes, words.words.text_index
+        story = words.story_of[paragraph]
+        within = story[:-2] == story[2:]  # the 3 words are in one story
+        gram = (h[:-2] * _MIX[0] + h[1:-1] * _MIX[1] + h[2:])[within]
+        # Sampled 3-grams keep within paragraphs: where an outlet breaks paragraphs is layout, not wording.
+        sampled = ((words.words.lengths[:-2] >= _SAMPLE_WORD_LENGTH) & (paragraph[:-2] == paragraph[2:]))[within]
+        story = story[:-2][within]
+        return cls(story, gram, sampled, np.searchsorted(story, np.arange(len(words.first))))
+
+    def distinct(self, story: int) -> np.ndarray:
+        """A story's 3-grams, sorted, each once (kept: a story is often compared more than once)."""
+        if story not in self.seen:
+            grams = np.sort(self.gram[self.bounds[story] : self.bounds[story + 1]])
+            self.seen[story] = grams[_new(grams)]
+        return self.seen[story]
+
+    def jaccard(self, a: int, b: int) -> float:
+        grams_a, grams_b = self.distinct(a), self.distinct(b)
+        shared = len(np.intersect1d(grams_a, grams_b, assume_unique=True))
+        union = len(grams_a) + len(grams_b) - shared
+        return shared / union if union else 0.0
+
+
+def _candidate_pairs(grams: _Trigrams, threshold: float) -> dict[int, list[int]]:
+    """For each story, the earlier stories whose samples suggest a Jaccard index near ``threshold``."""
+    story, gram = grams.story[grams.sampled], grams.gram[grams.sampled]
+    order = np.lexsort((story, gram))  # by 3-gram, then story
+    story, gram = story[order], gram[order]
+    distinct = _new(gram) | _new(story)
+    story, gram = story[distinct], gram[distinct]
+    sample_size = np.bincount(story, minlength=len(grams.bounds) - 1)
+    starts = np.flatnonzero(_new(gram))
+    sizes = np.diff(np.append(starts, len(gram)))
+    pairs = []
+    counts = np.bincount(sizes, minlength=_MAX_POSTING + 1)
+    for size in (np.flatnonzero(counts[2 : _MAX_POSTING + 1]) + 2).tolist():
+        members = story[starts[sizes == size][:, None] + np.arange(size)]  # one row per 3-gram
+        earlier, later = np.triu_indices(size, 1)
+        pairs.append(members[:, earlier].ravel() * len(sample_size) + members[:, later].ravel())
+    if not pairs:
+        return {}
+    pair = np.sort(np.concatenate(pairs))
+    first = np.flatnonzero(_new(pair))
+    shared = np.diff(np.append(first, len(pair)))
+    earlier, later = np.divmod(pair[first], len(sample_size))
+    union = sample_size[earlier] + sample_size[later] - shared
+    # Generous: the sample only proposes, the full 3-gram sets decide.
+    proposed = (shared >= _ENOUGH_SHARED) | (shared >= (threshold - 0.2) * union)
+    candidates: dict[int, list[int]] = {}
+    pairs = zip(later[proposed].tolist(), earlier[proposed].tolist(), strict=True)
+    for story, first in sorted(pairs):  # later stories in order, each with its earlier ones in order
+        candidates.setdefault(story, []).append(first)
+    return candidates
