@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit import duplicates
 from toolkit.arabic import normalise, tokenize
 from toolkit.duplicates import (
     ParagraphRepeats,
@@ -163,3 +164,11 @@ def stories_with_repeats(draw: st.DrawFn) -> list[str]:
 def test_distinct_paragraphs_follow_the_rule(stories: list[list[str]], min_words: int) -> None:
     repeats = ParagraphRepeats(min_words=min_words)
     assert distinct_paragraphs(stories, repeats=repeats) == [one_story_by_the_rule(s, repeats) for s in stories]
+
+
+def test_paragraphs_without_words_and_pairs_counted_a_slice_at_a_time(monkeypatch) -> None:
+    assert distinct_paragraphs([["\x00", "\x00\x00", "\x00" * 3, "\x00" * 4]]) == [[0, 1, 2, 3]]
+    story = [LEDE, QUAKE, RESCUE, SCHOOLS, QUAKE_AGAIN, RESCUE + " " + SCHOOLS]
+    at_once = distinct_paragraphs([story, story[::-1]])
+    monkeypatch.setattr(duplicates, "_PAIRS_AT_A_TIME", 1)
+    assert distinct_paragraphs([story, story[::-1]]) == at_once

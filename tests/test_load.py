@@ -344,6 +344,36 @@ def test_exports_find_their_columns_and_column_map_overrides(tmp_path) -> None:
     assert "no column 'story_text'" in rejections(rows)["reason"].iloc[0]
 
 
+def test_json_lines_as_python_and_scrapers_write_them(tmp_path) -> None:
+    # Python's json writes NaN for a missing value; a scraper cut an emoji's escape in half («\\ud83d» alone,
+    # which no encoding can write); exports in UTF-16 and Windows-1256.
+    lines = [
+        json.dumps({"id": "nan", "title": float("nan"), "text": STORY}),
+        json.dumps({"id": "cut", "text": STORY + " \ud83d"}),
+        "",
+        "\u00a0",  # a blank line, as a word processor leaves it
+    ]
+    write(tmp_path / "python.jsonl", "\n".join(lines))
+    write(tmp_path / "utf16.jsonl", json.dumps({"id": "utf16", "text": STORY}, ensure_ascii=False).encode("utf-16"))
+    write(tmp_path / "cp1256.jsonl", json.dumps({"id": "cp1256", "text": STORY}, ensure_ascii=False).encode("cp1256"))
+    articles = toolkit.load_articles(tmp_path)
+    assert rejections(articles).empty
+    rows = articles.set_index("article_id")
+    assert rows.loc[["nan", "cut", "utf16", "cp1256"], "text"].tolist() == [STORY] * 4
+    assert pd.isna(rows.loc["nan", "title"])
+    toolkit.save_articles(rows.reset_index(), tmp_path / "out" / "articles.parquet")  # writable as UTF-8
+
+
+def test_markers_are_found_on_every_page_of_an_export(tmp_path) -> None:
+    # The first story ends with a rule line and the next starts with one: each page is searched on its own.
+    lines = [
+        json.dumps({"id": "one", "text": STORY + "\n---"}, ensure_ascii=False),
+        json.dumps({"id": "two", "text": "***\n" + STORY}, ensure_ascii=False),
+    ]
+    write(tmp_path / "export.jsonl", "\n".join(lines))
+    assert toolkit.load_articles(tmp_path)["text"].tolist() == [STORY, STORY]
+
+
 def test_json_records_and_gzip(tmp_path) -> None:
     record = {"postId": "77", "title": "عاصفة", "full_text": STORY, "published_time": "2025-03-01T08:30:00+03:00"}
     write(tmp_path / "77.json", json.dumps(record, ensure_ascii=False))

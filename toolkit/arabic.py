@@ -49,6 +49,8 @@ _INVISIBLE = "".join(
         *map(chr, range(0x2060, 0x2065)),  # word joiner, invisible operators
         *map(chr, range(0x2066, 0x206A)),  # bidi isolates
         "\ufeff",  # BOM / zero-width no-break space
+        # Control characters that are not white space (NUL, escape, DEL, C1): scraping debris, never text.
+        *map(chr, [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)]),
     ]
 )
 # Lone surrogates (a JSON "\\ud83d" escape cut in half) are not text: no encoding can write them.
@@ -226,9 +228,7 @@ class _CodeUnits:
         joined = _JOIN.join(texts)
         if not texts or joined.count(_JOIN) != len(texts) - 1:
             return None
-        array = cls.at(np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
-        array.__dict__["joined"] = joined  # known already
-        return array
+        return cls.at(np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
 
     @classmethod
     def at(cls, units: np.ndarray) -> _CodeUnits:
@@ -314,25 +314,28 @@ def normalised_words(texts: Sequence[str], *, assume_canonical: bool = False) ->
     >>> texts, bool(words.hashes[0] == words.hashes[2])
     (['زلزال قوي', 'زلزال'], True)
     """
-    normal, array = _normalised(texts, False, False, assume_canonical)
-    return normal, _hashed(array) if array is not None else hashed_words(normal)
+    normal, array, redone = _normalised(texts, False, False, assume_canonical)
+    if array is None:
+        return normal, hashed_words(normal)
+    return normal, _hashed(array.replaced({i: normal[i] for i in redone}) if redone else array)
 
 
 def _normalised(
     texts: Sequence[str], fold_teh_marbuta: bool, fold_hamza: bool, assume_canonical: bool
-) -> tuple[list[str], _CodeUnits | None]:
-    """The normalised texts, and as a code-unit array (None for a corpus that goes text by text)."""
+) -> tuple[list[str], _CodeUnits | None, list[int]]:
+    """The normalised texts; the array they come from (None for a corpus that goes text by text), which
+    holds them all but the redone ones: those numbered in the list, normalised one by one after it."""
     canonical = texts if assume_canonical else [canonical_letters(text) for text in texts]
     array = _CodeUnits.of(canonical)
     if array is None:
-        return [normalise(text, fold_teh_marbuta=fold_teh_marbuta, fold_hamza=fold_hamza) for text in texts], None
+        return [normalise(text, fold_teh_marbuta=fold_teh_marbuta, fold_hamza=fold_hamza) for text in texts], None, []
     mapped, removed = _fold_units(fold_teh_marbuta, fold_hamza)
     folded = _CodeUnits.at(mapped[array.units][~removed[array.units]])
     normal = folded.texts()
     redo = np.flatnonzero(folded.untidy() | folded.not_nfkc(normal)).tolist()
     for i in redo:
         normal[i] = _composed_and_tidy(normal[i])
-    return normal, folded.replaced({i: normal[i] for i in redo}) if redo else folded
+    return normal, folded, redo
 
 
 @dataclass(frozen=True)
@@ -340,7 +343,7 @@ class HashedWords:
     """The white-space separated words of some texts, in order, as 64-bit hashes: made by `hashed_words`."""
 
     hashes: np.ndarray  # uint64, equal for equal words
-    lengths: np.ndarray  # UTF-16 code units in the word (its length in letters, for Arabic)
+    lengths: np.ndarray  # characters in the word
     text_index: np.ndarray  # the text each word is in
 
     def __len__(self) -> int:
@@ -410,9 +413,14 @@ def _hashed(array: _CodeUnits) -> HashedWords:
         word_starts, word_ends = starts[done:last] - first, ends[done:last] - first
         hashes[done:last] = (prefix[word_ends] - prefix[word_starts]) * inverse[word_starts]
         done = last
+    lengths = ends - starts
+    low_surrogates = (array.units >= 0xDC00) & (array.units < 0xE000)
+    if low_surrogates.any():  # a character beyond the BMP is two code units: count it once
+        seen = np.concatenate(([0], np.cumsum(low_surrogates)))
+        lengths = lengths - (seen[ends] - seen[starts])
     # Words and texts are both in order: count each text's words, rather than look up each word's text.
     words_per_text = np.diff(np.searchsorted(starts, array.starts), append=len(starts))
-    return HashedWords(hashes, ends - starts, np.repeat(np.arange(len(array.starts)), words_per_text))
+    return HashedWords(hashes, lengths, np.repeat(np.arange(len(array.starts)), words_per_text))
 
 
 def tokenize(text: str, *, normalised: bool = False) -> list[str]:

@@ -138,6 +138,8 @@ def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
 # Whitespace words pre-filter (counted as hashes), tokens decide: a paragraph that has not even this share
 # of its words anywhere in the earlier paragraphs together is no near repeat of one of them.
 _PREFILTER_SHARE = 0.4
+# Paragraphs whose word pairs are counted in one sparse product (bounds its memory on very long pages).
+_PAIRS_AT_A_TIME = 4096
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -191,27 +193,21 @@ def _near_repeat_suspects(
     first one and the one right before it), and as many in one paragraph of the pool. This holds for every
     near repeat, so the others need no closer look.
     """
-    sizes = np.diff(words.first)
     story_of = words.story_of  # per paragraph
     rank = np.arange(len(story_of)) - words.first[story_of]  # its place among the kept
     index = np.concatenate([kept[k] for k in compared])  # its index in the story
-    # Story, word and place (rank) packed in one number, sorted: np.sort is several times faster than an
-    # argsort. The word keeps the top bits of its hash, plenty to tell a story's few hundred words apart.
-    place_bits = int(sizes.max()).bit_length()
-    word_bits = 64 - place_bits - len(sizes).bit_length()
+    # (Story, word) key and paragraph packed in one number, sorted: np.sort is several times faster than an
+    # argsort. The key keeps the top bits of a hash of both: two of a story's words share them with a
+    # chance of about words**2 / 2**(64 - paragraph bits), under 1e-8 for a story of a thousand words.
+    paragraph_bits = max(1, int(len(story_of) - 1).bit_length())
     paragraph = words.words.text_index
-    packed = np.sort(
-        (story_of[paragraph].astype(np.uint64) << np.uint64(word_bits + place_bits))
-        | (words.words.hashes >> np.uint64(64 - word_bits) << np.uint64(place_bits))
-        | rank[paragraph].astype(np.uint64)
-    )
+    key = (words.words.hashes ^ (story_of[paragraph].astype(np.uint64) * _MIX[1])) * _MIX[0]
+    packed = np.sort(key >> np.uint64(paragraph_bits) << np.uint64(paragraph_bits) | paragraph.astype(np.uint64))
+    if not len(packed):
+        return {}
     packed = packed[_new(packed)]  # each word once a paragraph
-    word = packed >> np.uint64(place_bits)  # the story and the word
-    new_key = _new(word)
-    first_paragraph = np.cumsum(sizes) - sizes
-    paragraph = first_paragraph[(word >> np.uint64(word_bits)).astype(np.int64)] + (
-        packed & np.uint64((1 << place_bits) - 1)
-    ).astype(np.int64)
+    new_key = _new(packed >> np.uint64(paragraph_bits))
+    paragraph = (packed & np.uint64((1 << paragraph_bits) - 1)).astype(np.int64)
     # The earliest pooled paragraph (not the first) holding each word, then: is it early enough?
     group_starts = np.flatnonzero(new_key)
     poolable = np.where(rank[paragraph] >= 1, index[paragraph], np.iinfo(np.int64).max)
@@ -221,19 +217,25 @@ def _near_repeat_suspects(
     shared = np.bincount(paragraph, weights=in_pool, minlength=len(story_of))
     passing = np.flatnonzero((n_words >= repeats.min_words) & (shared >= _PREFILTER_SHARE * n_words))
     # Of those, the ones with that share in one pooled paragraph: words shared per pair, as a sparse product
-    # (keys are per story, so only paragraphs of one story meet).
+    # (keys are per story, so only paragraphs of one story meet), a slice of paragraphs at a time (common
+    # words pair every paragraph of a story with every other).
     group = np.cumsum(new_key) - 1
     holds = sparse.csr_matrix(
         (np.ones(len(group), dtype=np.int32), (paragraph, group)), shape=(len(story_of), group[-1] + 1)
     )
-    pairs = (holds[passing] @ holds.T).tocoo()
-    later, earlier = passing[pairs.row], pairs.col
-    close = (
-        (rank[earlier] >= 1) & (index[earlier] <= index[later] - 2) & (pairs.data >= _PREFILTER_SHARE * n_words[later])
-    )
     suspects: dict[int, dict[int, list[int]]] = {}
-    for j, i in zip(later[close].tolist(), earlier[close].tolist(), strict=True):
-        suspects.setdefault(compared[story_of[j]], {}).setdefault(int(index[j]), []).append(int(index[i]))
+    for part in range(0, len(passing), _PAIRS_AT_A_TIME):
+        later_ones = passing[part : part + _PAIRS_AT_A_TIME]
+        pairs = (holds[later_ones] @ holds.T).tocoo()
+        later, earlier = later_ones[pairs.row], pairs.col
+        close = (
+            (story_of[earlier] == story_of[later])
+            & (rank[earlier] >= 1)
+            & (index[earlier] <= index[later] - 2)
+            & (pairs.data >= _PREFILTER_SHARE * n_words[later])
+        )
+        for j, i in zip(later[close].tolist(), earlier[close].tolist(), strict=True):
+            suspects.setdefault(compared[story_of[j]], {}).setdefault(int(index[j]), []).append(int(index[i]))
     return suspects
 
 
@@ -250,7 +252,11 @@ def _without_near_repeats(
             mine = set(paragraphs[j].split())
             least = _PREFILTER_SHARE * len(mine)
             still_kept = set(result[1:])
-            earlier = [i for i in suspects[j] if i in still_kept and len(mine & set(paragraphs[i].split())) >= least]
+            earlier = [
+                i
+                for i in suspects[j]
+                if i in still_kept and i <= j - 2 and len(mine & set(paragraphs[i].split())) >= least
+            ]
             b = frozenset(tokenize(paragraphs[j], normalised=True))
             numbers = set(_NUMBER.findall(paragraphs[j]))
             if len(b) >= repeats.min_words and any(
@@ -313,7 +319,7 @@ def duplicate_stories(
     grams = _Trigrams.of(words.select(long_stories))
     for later, candidates in _candidate_pairs(grams, duplicates.jaccard).items():
         for earlier in candidates:
-            if grams.jaccard(earlier, later) >= duplicates.jaccard:
+            if grams.similar(earlier, later, duplicates.jaccard):
                 first_of[long_stories[later]] = first_of.get(long_stories[earlier], long_stories[earlier])
                 break
     return [first_of.get(k) for k in range(len(texts))]
@@ -347,11 +353,11 @@ class _Trigrams:
             self.seen[story] = grams[_new(grams)]
         return self.seen[story]
 
-    def jaccard(self, a: int, b: int) -> float:
+    def similar(self, a: int, b: int, jaccard: float) -> bool:
+        """Have stories a and b a 3-gram Jaccard index of at least ``jaccard``?"""
         grams_a, grams_b = self.distinct(a), self.distinct(b)
         shared = len(np.intersect1d(grams_a, grams_b, assume_unique=True))
-        union = len(grams_a) + len(grams_b) - shared
-        return shared / union if union else 0.0
+        return shared >= jaccard * (len(grams_a) + len(grams_b) - shared) and shared > 0
 
 
 def _candidate_pairs(grams: _Trigrams, threshold: float) -> dict[int, list[int]]:

@@ -65,7 +65,7 @@ from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -346,9 +346,14 @@ class BoilerplateRules:
     def with_markers(self, texts: Sequence[str]) -> list[bool]:
         """Per text: has it a line that some rule may match? (The others are all story.)"""
         found = [False] * len(texts)
-        line_breaks = list(accumulate(len(text) + 1 for text in texts))  # where each text's last line ends
-        for match in self.candidate_break.finditer("\n".join(["", *texts])):
-            found[bisect_right(line_breaks, match.start())] = True
+        joined = "\n".join(["", *texts])
+        line_breaks = list(accumulate(len(text) + 1 for text in texts))  # each at the line break before the next
+        start = 0
+        # A match can run over a line break into the next text: each text is searched from its own start.
+        while (match := self.candidate_break.search(joined, start)) is not None:
+            text = bisect_right(line_breaks, match.start())
+            found[text] = True
+            start = line_breaks[text]
         return found
 
     def classify(self, line: str, *, last: bool) -> tuple[_Rule, str] | None:
@@ -409,8 +414,8 @@ def _compiled_rules(path: str | None) -> BoilerplateRules:
     # Candidate lines: a phrase after decoration, a pattern rule's line, or a bullet.
     phrases = [_phrase_parts(phrase) for rule in rules for phrase in rule.phrases]
     alternatives = [_DECORATION + _starts_pattern(phrases)] if phrases else []
-    # (Case is ignored by the phrases' own letter classes, and only inside the pattern rules: a case-blind
-    # regex tests every Arabic letter for case, several times slower.)
+    # (Case is ignored only for the phrases' Latin letters and inside the pattern rules: a case-blind regex
+    # tests every Arabic letter for case, several times slower.)
     alternatives += [
         "(?i:" + rule.line.pattern.replace("(?P<value>", "(?:") + ")$" for rule in rules if not rule.phrases
     ]
@@ -483,14 +488,12 @@ def _starts_pattern(phrases: list[list[str]]) -> str:
 
 
 def _phrase_parts(phrase: str) -> list[str]:
-    """`_phrase_pattern`, a part per letter (a Latin letter in both cases)."""
+    """`_phrase_pattern`, a part per letter (a letter with case in any case)."""
     variants, ignorable = _spelling_variants()
     return [
         r"\s+"
         if char.isspace()
-        else variants.get(
-            char, f"[{re.escape(char.lower() + char.upper())}]" if char.lower() != char.upper() else re.escape(char)
-        )
+        else variants.get(char, f"(?i:{re.escape(char)})" if char.lower() != char.upper() else re.escape(char))
         + ignorable
         for char in normalise(phrase)
     ]
@@ -634,10 +637,14 @@ _BOMS = (
 )
 
 
+# White space, NUL and BOM bytes: a file of nothing else is empty.
+_BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"
+
+
 def _decode(data: bytes) -> str:
     """Bytes to text: BOM, then strict UTF-8, then UTF-16 without BOM, then Windows-1256 and the guess of
     charset-normalizer (a legacy decoding is taken only if it gives Arabic text)."""
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+    if not data.strip(_BLANK_BYTES):
         raise _Rejected("empty file")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -758,23 +765,26 @@ def _json_lines_records(data: bytes, file: _InputFile, column_map: _ColumnMap) -
     if not items:
         raise _Rejected("empty file (no JSON lines)")
     for number, item in items:
-        if isinstance(item, json.JSONDecodeError):
-            yield f"{file.name}:{number}", f"malformed JSON line ({item.msg}, column {item.colno})"
+        if isinstance(item, _LineError):
+            yield f"{file.name}:{number}", f"malformed JSON line ({item.message}, column {item.column})"
         else:
             yield _export_row(item, file, number, column_map)
 
 
+class _LineError(NamedTuple):
+    message: str
+    column: int
+
+
 def _utf8(data: bytes) -> bytes:
     """The bytes of a file that is UTF-8 (BOM dropped) or else decodes with `_decode`, as UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:]
-    if b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")) or not data.strip():
-        return _decode(data).encode("utf-8")
-    return data
+    if not data.strip(_BLANK_BYTES) or b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode(data).encode("utf-8")  # (an empty file is rejected there)
+    return data.removeprefix(b"\xef\xbb\xbf")
 
 
 def _json_lines(data: bytes) -> list[tuple[int, Any]]:
-    """(line number, value or parse error) for each line that is not blank.
+    """(line number, value or (message, column) of the parse error) for each line that is not blank.
 
     orjson parses (several times faster than json); json takes what it refuses but Python's json writes
     (NaN, Infinity, numbers beyond 64 bits, lone surrogates) and words the error. Raises UnicodeDecodeError
@@ -785,12 +795,13 @@ def _json_lines(data: bytes) -> list[tuple[int, Any]]:
         try:
             items.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError:
-            if not line.strip():
+            text = line.decode("utf-8")
+            if not text.strip():
                 continue
             try:
-                items.append((number, json.loads(line.decode("utf-8"))))
-            except json.JSONDecodeError as err:
-                items.append((number, err))
+                items.append((number, json.loads(text)))
+            except json.JSONDecodeError as err:  # kept as plain values: no traceback held while GC is paused
+                items.append((number, _LineError(err.msg, err.colno)))
     return items
 
 
@@ -1128,11 +1139,11 @@ def _duplicate_of(rows: list[dict[str, Any]], duplicates: StoryDuplicates, words
     }
     titled = [k for k, row in enumerate(rows) if row["kind"] == "headline" or row["title"]]
     titles = [rows[k]["title"] for k in titled if rows[k]["kind"] != "headline"]
-    title_norms = normalise_many(titles, assume_canonical=True)[::-1]
+    title_norms = iter(normalise_many(titles, assume_canonical=True))
     seen_titles: dict[str, int] = {}
     for k in titled:
         headline = rows[k]["kind"] == "headline"
-        title = rows[k]["text_norm"] if headline else title_norms.pop()
+        title = rows[k]["text_norm"] if headline else next(title_norms)
         if headline and title in seen_titles:
             first_of[k] = seen_titles[title]
         if title:
