@@ -16,11 +16,12 @@ strings as `normalise`, and `hashed_words` turns its words into integers for cou
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -212,6 +213,7 @@ def _replace_letters(text: str, table: dict[int, str | None]) -> str:
 # They return exactly what the one-text functions return (tests/test_arabic.py checks it on any text).
 
 _JOIN = "\x00"  # between the texts in the array; a corpus with NUL in a text goes text by text
+_UTF16_DECODE = codecs.utf_16_le_decode
 _SPACE, _NEWLINE = ord(" "), ord("\n")
 
 
@@ -225,20 +227,18 @@ class _CodeUnits:
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> _CodeUnits | None:
-        joined = _JOIN.join(texts)
-        if not texts or joined.count(_JOIN) != len(texts) - 1:
-            return None
-        return cls.at(np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16))
+        # Text by text, then the bytes joined: a few characters beyond the BMP (emoji) in one text would
+        # make a joined string four bytes a character, and slow every text down.
+        units = np.frombuffer(
+            b"\x00\x00".join([text.encode("utf-16-le", "surrogatepass") for text in texts]), np.uint16
+        )
+        array = cls.at(units)
+        return array if texts and len(array.starts) == len(texts) else None  # None: a text holds NUL
 
     @classmethod
     def at(cls, units: np.ndarray) -> _CodeUnits:
         joins = np.flatnonzero(units == 0)
         return cls(units, np.concatenate(([0], joins + 1)), np.concatenate((joins, [len(units)])))
-
-    @cached_property
-    def joined(self) -> str:
-        """The same as a string."""
-        return self.units.tobytes().decode("utf-16-le", "surrogatepass")
 
     def replaced(self, texts: Mapping[int, str]) -> _CodeUnits:
         """The array with these texts (by number) in place of theirs."""
@@ -252,19 +252,16 @@ class _CodeUnits:
         return _CodeUnits.at(np.concatenate([*pieces, self.units[done:]]))
 
     def texts(self) -> list[str]:
-        return self.joined.split(_JOIN)
+        # Text by text, for the same reason as in `of`.
+        data = memoryview(self.units.tobytes())
+        starts, ends = (2 * self.starts).tolist(), (2 * self.ends).tolist()
+        return [_UTF16_DECODE(data[start:end], "surrogatepass")[0] for start, end in zip(starts, ends, strict=True)]
 
     def texts_with(self, flagged: np.ndarray) -> np.ndarray:
         """Per text: does it hold a flagged unit (``flagged`` is one bool per unit)?"""
         found = np.zeros(len(self.starts), dtype=bool)
         found[np.searchsorted(self.starts, np.flatnonzero(flagged), side="right") - 1] = True
         return found
-
-    def not_nfkc(self, texts: Sequence[str]) -> np.ndarray:
-        """Per text (``texts`` are this array's): is it not in NFKC? One check covers a corpus that is."""
-        if unicodedata.is_normalized("NFKC", self.joined):
-            return np.zeros(len(texts), dtype=bool)
-        return np.array([not unicodedata.is_normalized("NFKC", text) for text in texts], dtype=bool)
 
     def untidy(self) -> np.ndarray:
         """Per text: would `_is_tidy` reject it? (For texts whose only white space is " " and "\n".)"""
@@ -330,9 +327,15 @@ def _normalised(
     if array is None:
         return [normalise(text, fold_teh_marbuta=fold_teh_marbuta, fold_hamza=fold_hamza) for text in texts], None, []
     mapped, removed = _fold_units(fold_teh_marbuta, fold_hamza)
-    folded = _CodeUnits.at(mapped[array.units][~removed[array.units]])
+    gone = removed[array.units]
+    folded = _CodeUnits.at(mapped[array.units][~gone])
     normal = folded.texts()
-    redo = np.flatnonzero(folded.untidy() | folded.not_nfkc(normal)).tolist()
+    # Only a removed mark can leave a text out of NFKC (the folds map letters to letters that compose with
+    # nothing left): the others need no check.
+    marked = np.flatnonzero(array.texts_with(gone)).tolist()
+    redo = folded.untidy()
+    redo[marked] |= np.array([not unicodedata.is_normalized("NFKC", normal[i]) for i in marked], dtype=bool)
+    redo = np.flatnonzero(redo).tolist()
     for i in redo:
         normal[i] = _composed_and_tidy(normal[i])
     return normal, folded, redo
@@ -350,9 +353,9 @@ class HashedWords:
         return len(self.hashes)
 
 
-# Polynomial hashing mod 2**64 from prefix sums: hash(word) = sum((unit + 1) * BASE**i) over its units.
+# Polynomial hashing mod 2**64 from prefix sums: hash(word) = sum(unit * BASE**i) over its units.
 _HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
-_HASH_CHUNK = 1 << 20  # code units hashed at a time: bounds the memory and the cached power tables
+_HASH_CHUNK = 1 << 16  # code units hashed at a time: the arrays of a chunk stay in the CPU cache
 
 
 def _hash_powers(length: int) -> tuple[np.ndarray, np.ndarray]:
@@ -409,15 +412,17 @@ def _hashed(array: _CodeUnits) -> HashedWords:
         # (A chunk is longer only when it is one word longer than a chunk.)
         powers, inverse = _chunk_powers() if len(units) <= _HASH_CHUNK else _hash_powers(len(units))
         prefix = np.zeros(len(units) + 1, dtype=np.uint64)
-        np.cumsum((units.astype(np.uint64) + np.uint64(1)) * powers[: len(units)], out=prefix[1:])
+        np.cumsum(units * powers[: len(units)], out=prefix[1:])  # (no unit of a word is 0)
         word_starts, word_ends = starts[done:last] - first, ends[done:last] - first
         hashes[done:last] = (prefix[word_ends] - prefix[word_starts]) * inverse[word_starts]
         done = last
     lengths = ends - starts
-    low_surrogates = (array.units >= 0xDC00) & (array.units < 0xE000)
-    if low_surrogates.any():  # a character beyond the BMP is two code units: count it once
-        seen = np.concatenate(([0], np.cumsum(low_surrogates)))
-        lengths = lengths - (seen[ends] - seen[starts])
+    # A character beyond the BMP is two code units (high, low surrogate): count it once.
+    units = array.units
+    lows = np.flatnonzero((units >= 0xDC00) & (units < 0xE000))
+    lows = lows[(lows > 0) & (units[lows - 1] >= 0xD800) & (units[lows - 1] < 0xDC00)]
+    if len(lows):
+        lengths = lengths - np.bincount(np.searchsorted(starts, lows, side="right") - 1, minlength=len(starts))
     # Words and texts are both in order: count each text's words, rather than look up each word's text.
     words_per_text = np.diff(np.searchsorted(starts, array.starts), append=len(starts))
     return HashedWords(hashes, lengths, np.repeat(np.arange(len(array.starts)), words_per_text))

@@ -56,13 +56,11 @@ import json
 import re
 import tomllib
 import warnings
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -345,16 +343,8 @@ class BoilerplateRules:
 
     def with_markers(self, texts: Sequence[str]) -> list[bool]:
         """Per text: has it a line that some rule may match? (The others are all story.)"""
-        found = [False] * len(texts)
-        joined = "\n".join(["", *texts])
-        line_breaks = list(accumulate(len(text) + 1 for text in texts))  # each at the line break before the next
-        start = 0
-        # A match can run over a line break into the next text: each text is searched from its own start.
-        while (match := self.candidate_break.search(joined, start)) is not None:
-            text = bisect_right(line_breaks, match.start())
-            found[text] = True
-            start = line_breaks[text]
-        return found
+        # The first line, then any line after a line break (a fast scan for "\n" finds those).
+        return [bool(self.candidate_line.match(text) or self.candidate_break.search(text)) for text in texts]
 
     def classify(self, line: str, *, last: bool) -> tuple[_Rule, str] | None:
         """The first rule that matches ``line`` and the line's value, or None for a story line."""
