@@ -226,8 +226,8 @@ def _near_repeat_suspects(
     suspects: dict[int, dict[int, list[int]]] = {}
     for part in range(0, len(passing), _PAIRS_AT_A_TIME):
         later_ones = passing[part : part + _PAIRS_AT_A_TIME]
-        pairs = (holds[later_ones] @ holds.T).tocoo()
-        later, earlier = later_ones[pairs.row], pairs.col
+        pairs = (holds @ holds[later_ones].T).tocoo()  # (the small side transposed: no conversion of the big)
+        later, earlier = later_ones[pairs.col], pairs.row
         close = (
             (story_of[earlier] == story_of[later])
             & (rank[earlier] >= 1)
