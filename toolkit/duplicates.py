@@ -223,11 +223,12 @@ def _near_repeat_suspects(
     holds = sparse.csr_matrix(
         (np.ones(len(group), dtype=np.int32), (paragraph, group)), shape=(len(story_of), group[-1] + 1)
     )
+    held_by = holds.T.tocsr()  # word -> paragraphs, converted once
     suspects: dict[int, dict[int, list[int]]] = {}
     for part in range(0, len(passing), _PAIRS_AT_A_TIME):
         later_ones = passing[part : part + _PAIRS_AT_A_TIME]
-        pairs = (holds @ holds[later_ones].T).tocoo()  # (the small side transposed: no conversion of the big)
-        later, earlier = later_ones[pairs.col], pairs.row
+        pairs = (holds[later_ones] @ held_by).tocoo()
+        later, earlier = later_ones[pairs.row], pairs.col
         close = (
             (story_of[earlier] == story_of[later])
             & (rank[earlier] >= 1)
