@@ -381,7 +381,8 @@ def _white_space_units() -> np.ndarray:
 
 
 def hashed_words(texts: Sequence[str]) -> HashedWords:
-    """Hash the white-space separated words of each text (the words ``text.split()`` gives).
+    """Hash the white-space separated words of each text (the words ``text.split()`` gives; NUL ends a word
+    too, which normalised text never holds).
 
     For counting words across a corpus without a Python string per word: equal words get equal hashes,
     and two different words share one with a chance of about 2**-64.
