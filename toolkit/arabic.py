@@ -349,9 +349,6 @@ class HashedWords:
     lengths: np.ndarray  # characters in the word
     text_index: np.ndarray  # the text each word is in
 
-    def __len__(self) -> int:
-        return len(self.hashes)
-
 
 # Polynomial hashing mod 2**64 from prefix sums: hash(word) = sum(unit * BASE**i) over its units.
 _HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64

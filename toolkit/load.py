@@ -40,9 +40,9 @@ Arabic text, nothing left after cleaning; a malformed JSON line or an export row
 of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, and
 ``pages read == articles.origin.nunique() + len(rejections)``.
 
-Speed: a file's records are cleaned together (a JSON Lines export at once), so the per-character steps
+Speed: a file's records are cleaned in batches of 2,000, so the per-character steps
 (`toolkit.arabic.normalised_words`) and the repeat and duplicate counts (`toolkit.duplicates`) run as array
-operations on the whole file; ``benchmarks/RESULTS.md`` has the figures.
+operations on a whole batch; ``benchmarks/RESULTS.md`` has the figures.
 """
 
 from __future__ import annotations
@@ -318,7 +318,7 @@ class BoilerplateRules:
     time_zones: Mapping[str, str]
     # A line that some rule may match, or starts with a bullet: the rest of a text needs no rule work.
     candidate_line: re.Pattern[str] = field(repr=False)
-    # The same after a line break: found in a corpus joined by line breaks with a fast scan for "\n".
+    # The same after a line break: a search finds it with a fast scan for "\n".
     candidate_break: re.Pattern[str] = field(repr=False)
 
     @property
@@ -329,18 +329,19 @@ class BoilerplateRules:
     @property
     def paragraph_repeats(self) -> ParagraphRepeats:
         """When a paragraph repeats an earlier one of its story (``[paragraphs]``)."""
+        # (The built-in table has every key: a user's file only overrides them.)
         return ParagraphRepeats(
-            min_words=int(self.paragraphs.get("near_duplicate_min_words", 12)),
-            containment=float(self.paragraphs.get("near_duplicate_containment", 0.65)),
-            jaccard=float(self.paragraphs.get("near_duplicate_jaccard", 0.44)),
+            min_words=int(self.paragraphs["near_duplicate_min_words"]),
+            containment=float(self.paragraphs["near_duplicate_containment"]),
+            jaccard=float(self.paragraphs["near_duplicate_jaccard"]),
         )
 
     @property
     def story_duplicates(self) -> StoryDuplicates:
         """When a story repeats an earlier one (``[stories]``)."""
         return StoryDuplicates(
-            min_words=int(self.stories.get("near_duplicate_min_words", 30)),
-            jaccard=float(self.stories.get("near_duplicate_jaccard", 0.5)),
+            min_words=int(self.stories["near_duplicate_min_words"]),
+            jaccard=float(self.stories["near_duplicate_jaccard"]),
         )
 
     def with_markers(self, texts: Sequence[str]) -> list[bool]:
@@ -927,10 +928,10 @@ class _Page:
     headlines: list[str] = field(default_factory=list)
 
 
-def _split_page(text: str, rules: BoilerplateRules, markers: bool = True) -> _Page:
-    """``markers``: False when the page has no line that a rule may match (`BoilerplateRules.with_markers`)."""
+def _split_page(text: str, rules: BoilerplateRules, markers: bool) -> _Page:
+    """``markers``: has the page a line that a rule may match (`BoilerplateRules.with_markers`)?"""
     lines = [line for line in text.split("\n") if line]
-    if not markers or not any(map(rules.candidate_line.match, lines)):
+    if not markers:
         return _Page(story=lines)
     if rules.bullets:
         lines = [line.lstrip(rules.bullets + " ") for line in lines]
