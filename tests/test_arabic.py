@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from toolkit.arabic import (
     arabic_stop_words,
     canonical_letters,
+    canonical_letters_many,
     hashed_words,
     is_arabic,
     normalise,
     normalise_many,
+    normalised_paragraphs,
     normalised_words,
     tokenize,
 )
@@ -126,6 +128,34 @@ def test_normalise_many_gives_what_normalise_gives(texts: list[str], teh: bool, 
     assert normalise_many(texts, fold_teh_marbuta=teh, fold_hamza=hamza) == one_by_one
     canonical = [canonical_letters(text) for text in texts]
     assert normalise_many(canonical, fold_teh_marbuta=teh, fold_hamza=hamza, assume_canonical=True) == one_by_one
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=TEXTS)
+def test_canonical_letters_many_gives_what_canonical_letters_gives(texts: list[str]) -> None:
+    assert canonical_letters_many(texts) == [canonical_letters(text) for text in texts]
+
+
+def test_canonical_letters_many_looks_at_every_character_it_may_change() -> None:
+    # After each character of the BMP and after an alef (what a mark composes with), and as two spaces
+    # around it: the compiled pass that skips most texts must never skip one that changes.
+    characters = [chr(code) for code in range(0x10000)]
+    texts = [f"ب{c}" for c in characters] + [f"ا{c}ب" for c in characters] + [f"ب {c} ب" for c in characters]
+    assert canonical_letters_many(texts) == [canonical_letters(text) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=TEXTS)
+def test_normalised_paragraphs_are_the_lines_normalised(texts: list[str]) -> None:
+    canonical = [canonical_letters(text) for text in texts]
+    paragraphs, words = normalised_paragraphs(canonical)
+    lines = [[line for line in text.split("\n") if line] for text in canonical]
+    assert paragraphs == [[normalise(line) for line in text_lines] for text_lines in lines]
+    flat = [paragraph for text in paragraphs for paragraph in text]
+    again = hashed_words(flat)
+    assert words.text_index.tolist() == again.text_index.tolist()
+    assert words.lengths.tolist() == again.lengths.tolist()
+    assert words.hashes.tolist() == again.hashes.tolist()
 
 
 def test_normalise_many_on_the_seed_paragraphs(seed_page: Path) -> None:

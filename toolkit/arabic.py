@@ -31,10 +31,12 @@ __all__ = [
     "TOKEN_PATTERN",
     "arabic_stop_words",
     "canonical_letters",
+    "canonical_letters_many",
     "hashed_words",
     "is_arabic",
     "normalise",
     "normalise_many",
+    "normalised_paragraphs",
     "normalised_words",
     "tokenize",
 ]
@@ -141,13 +143,13 @@ def canonical_letters(text: str) -> str:
     for char in odd:
         if char in _REMOVED or char in _LINE_SPACES:
             text = text.replace(char, "" if char in _REMOVED else " ")
-    composed = unicodedata.normalize("NFKC", text)
+    composed = _nfkc(text)
     changed = composed != text  # presentation forms can become Persian letters
     letters = set(_TO_FIX.findall(composed)) if changed else odd & _LETTERS_TO_FIX
     for char in letters:
         composed = composed.replace(char, _LETTER_AND_DIGIT_FIXES[ord(char)])
     if letters:  # a mapped letter can compose with a following mark (ی + ٔ -> ي + ٔ -> ئ)
-        composed = unicodedata.normalize("NFKC", composed)
+        composed = _nfkc(composed)
     if changed or letters or odd & _LINE_BREAK_SET:
         return _tidy_space(composed)
     return _tidy_plain_space(composed)  # its only white space is " " and "\n"
@@ -175,8 +177,19 @@ def normalise(text: str, *, fold_teh_marbuta: bool = False, fold_hamza: bool = F
 
 def _composed_and_tidy(text: str) -> str:
     # Removing marks can leave a base letter next to a mark it now composes with, or doubled spaces.
-    text = unicodedata.normalize("NFKC", text)
+    text = _nfkc(text)
     return text if _is_tidy(text) else _tidy_space(text)
+
+
+def _nfkc(text: str) -> str:
+    # unicodedata.normalize rebuilds a text that is already in NFKC; the quick check is ten times faster.
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    if "\n" not in text:
+        return unicodedata.normalize("NFKC", text)
+    # Nothing composes with a line break, so NFKC goes line by line: only the lines that need it are rebuilt
+    # (a page with one ellipsis … in it, say).
+    return "\n".join([_nfkc(line) for line in text.split("\n")])
 
 
 def _tidy_space(text: str) -> str:
@@ -191,7 +204,9 @@ def _tidy_plain_space(text: str) -> str:
     """`_tidy_space` of a text whose only white space is " " and "\n"."""
     while "  " in text:
         text = text.replace("  ", " ")
-    return _BLANK_LINES.sub("\n\n", text.replace(" \n", "\n").replace("\n ", "\n")).strip()
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    # (The regex scans slowly for its first newline: it runs only when it has something to do.)
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def _is_tidy(text: str) -> bool:
@@ -208,48 +223,45 @@ def _replace_letters(text: str, table: dict[int, str | None]) -> str:
 
 # ---------------------------------------------------------------- a corpus at once
 #
-# The batch forms run the per-character steps on all texts at once, as one array of UTF-16 code units, and
-# send a text through the one-text function only where that array shows it needs more (rare in news).
-# They return exactly what the one-text functions return (tests/test_arabic.py checks it on any text).
+# The batch forms run the per-character steps on all texts at once, as one array of UTF-16 code units, with
+# compiled loops (`toolkit._units`), and send a text through the one-text function only where that array
+# shows it needs more (rare in news). They return exactly what the one-text functions return
+# (tests/test_arabic.py checks it on any text).
 
-_JOIN = "\x00"  # between the texts in the array; a corpus with NUL in a text goes text by text
 _UTF16_DECODE = codecs.utf_16_le_decode
-_SPACE, _NEWLINE = ord(" "), ord("\n")
 
 
 @dataclass(frozen=True)
 class _CodeUnits:
-    """Texts as one array of UTF-16 code units, NUL between them."""
+    """Texts as one array of UTF-16 code units, NUL between them: text k is ``units[starts[k]:ends[k]]``."""
 
     units: np.ndarray
-    starts: np.ndarray  # the first unit of each text
-    ends: np.ndarray  # one past its last unit
+    starts: np.ndarray
+    ends: np.ndarray
 
     @classmethod
-    def of(cls, texts: Sequence[str]) -> _CodeUnits | None:
+    def of(cls, texts: Sequence[str]) -> _CodeUnits:
         # Text by text, then the bytes joined: a few characters beyond the BMP (emoji) in one text would
         # make a joined string four bytes a character, and slow every text down.
-        units = np.frombuffer(
-            b"\x00\x00".join([text.encode("utf-16-le", "surrogatepass") for text in texts]), np.uint16
-        )
-        array = cls.at(units)
-        return array if texts and len(array.starts) == len(texts) else None  # None: a text holds NUL
+        encoded = [text.encode("utf-16-le", "surrogatepass") for text in texts]
+        lengths = np.array([len(data) // 2 for data in encoded], dtype=np.int64)
+        return cls._joined(np.frombuffer(b"\x00\x00".join(encoded), np.uint16), lengths)
 
     @classmethod
-    def at(cls, units: np.ndarray) -> _CodeUnits:
-        joins = np.flatnonzero(units == 0)
-        return cls(units, np.concatenate(([0], joins + 1)), np.concatenate((joins, [len(units)])))
+    def _joined(cls, units: np.ndarray, lengths: np.ndarray) -> _CodeUnits:
+        ends = np.cumsum(lengths + 1) - 1
+        return cls(units, ends - lengths, ends)
 
     def replaced(self, texts: Mapping[int, str]) -> _CodeUnits:
         """The array with these texts (by number) in place of theirs."""
         pieces, done = [], 0
+        lengths = self.ends - self.starts
         for i in sorted(texts):
-            pieces += [
-                self.units[done : self.starts[i]],
-                np.frombuffer(texts[i].encode("utf-16-le", "surrogatepass"), dtype=np.uint16),
-            ]
+            new = np.frombuffer(texts[i].encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+            pieces += [self.units[done : self.starts[i]], new]
+            lengths[i] = len(new)
             done = self.ends[i]
-        return _CodeUnits.at(np.concatenate([*pieces, self.units[done:]]))
+        return _CodeUnits._joined(np.concatenate([*pieces, self.units[done:]]), lengths)
 
     def texts(self) -> list[str]:
         # Text by text, for the same reason as in `of`.
@@ -257,37 +269,56 @@ class _CodeUnits:
         starts, ends = (2 * self.starts).tolist(), (2 * self.ends).tolist()
         return [_UTF16_DECODE(data[start:end], "surrogatepass")[0] for start, end in zip(starts, ends, strict=True)]
 
-    def texts_with(self, flagged: np.ndarray) -> np.ndarray:
-        """Per text: does it hold a flagged unit (``flagged`` is one bool per unit)?"""
-        found = np.zeros(len(self.starts), dtype=bool)
-        found[np.searchsorted(self.starts, np.flatnonzero(flagged), side="right") - 1] = True
-        return found
-
-    def untidy(self) -> np.ndarray:
-        """Per text: would `_is_tidy` reject it? (For texts whose only white space is " " and "\n".)"""
-        space, newline = self.units == _SPACE, self.units == _NEWLINE
-        blank = space | newline
-        doubled = blank[:-1] & blank[1:] & ~(newline[:-1] & newline[1:])  # "  ", " \n", "\n "
-        three_lines = newline[:-2] & newline[1:-1] & newline[2:]
-        found = self.texts_with(doubled) | self.texts_with(three_lines)
-        filled = self.ends > self.starts
-        found[filled] |= blank[self.starts[filled]] | blank[self.ends[filled] - 1]
-        return found
-
 
 @lru_cache(maxsize=4)
-def _fold_units(fold_teh_marbuta: bool, fold_hamza: bool) -> tuple[np.ndarray, np.ndarray]:
-    """`normalise`'s letter folds as (code unit -> code unit, code unit -> removed) tables."""
+def _fold_units(fold_teh_marbuta: bool, fold_hamza: bool) -> np.ndarray:
+    """`normalise`'s letter folds as a code unit -> code unit table (`toolkit._units.folded`)."""
+    from toolkit import _units
+
     folds = {**_ANALYSIS_FOLDS, **(_TEH_MARBUTA if fold_teh_marbuta else {}), **(_HAMZA_CARRIERS if fold_hamza else {})}
-    mapped = np.arange(0x10000, dtype=np.uint16)
-    removed = np.zeros(0x10000, dtype=bool)
+    table = np.arange(0x10000, dtype=np.uint32)
     for old, new in folds.items():
-        if new:
-            mapped[old] = ord(new)
-        else:
-            removed[old] = True
-    removed[[code for code in range(0x10000) if _DIACRITICS.match(chr(code))]] = True
-    return mapped, removed
+        table[old] = ord(new) if new else _units.REMOVED
+    table[[code for code in range(0x10000) if _DIACRITICS.match(chr(code))]] = _units.REMOVED
+    return table
+
+
+@lru_cache(maxsize=1)
+def _canonical_units() -> tuple[np.ndarray, np.ndarray]:
+    """Per code unit: may `canonical_letters` change a text holding it (a character it fixes, a surrogate, or
+    one that NFKC's quick check does not pass), and its canonical combining class."""
+    flagged = np.zeros(0x10000, dtype=bool)
+    flagged[[ord(char) for char in _NEEDS_FIXING_CHARS]] = True
+    flagged[0xD800:0xE000] = True
+    combining = np.zeros(0x10000, dtype=np.uint8)
+    for code in [*range(0xD800), *range(0xE000, 0x10000)]:
+        char = chr(code)
+        combining[code] = unicodedata.combining(char)
+        flagged[code] |= unicodedata.normalize("NFKC", char) != char
+    # Characters that compose with the one before them (NFKC's quick check says "maybe"): the second half
+    # of a canonical decomposition, and Hangul vowels and trailing consonants.
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<") and int(parts[1], 16) < 0x10000:
+            flagged[int(parts[1], 16)] = True
+    flagged[0x1161:0x1176] = flagged[0x11A8:0x11C3] = True
+    return flagged, combining
+
+
+def canonical_letters_many(texts: Sequence[str]) -> list[str]:
+    """`canonical_letters` of each text: the same strings, faster on a corpus (most texts need nothing, and
+    one pass over all of them finds those that may).
+
+    >>> canonical_letters_many(["حريات\u00a0دراسات", "وزير الدفاع"])
+    ['حريات دراسات', 'وزير الدفاع']
+    """
+    from toolkit import _units
+
+    array = _CodeUnits.of(texts)
+    canonical = list(texts)
+    for i in np.flatnonzero(_units.maybe_changed(array.units, array.starts, array.ends, *_canonical_units())).tolist():
+        canonical[i] = canonical_letters(texts[i])
+    return canonical
 
 
 def normalise_many(
@@ -300,7 +331,7 @@ def normalise_many(
     >>> normalise_many(["وزیر الدفاع", "تَشــــهدُ أمطاراً"])
     ['وزير الدفاع', 'تشهد امطارا']
     """
-    return _normalised(texts, fold_teh_marbuta, fold_hamza, assume_canonical)[0]
+    return _normalised(_CodeUnits.of(_canonical(texts, assume_canonical)), fold_teh_marbuta, fold_hamza)[0]
 
 
 def normalised_words(texts: Sequence[str], *, assume_canonical: bool = False) -> tuple[list[str], HashedWords]:
@@ -311,31 +342,48 @@ def normalised_words(texts: Sequence[str], *, assume_canonical: bool = False) ->
     >>> texts, bool(words.hashes[0] == words.hashes[2])
     (['زلزال قوي', 'زلزال'], True)
     """
-    normal, array, redone = _normalised(texts, False, False, assume_canonical)
-    if array is None:
-        return normal, hashed_words(normal)
+    normal, array, redone = _normalised(_CodeUnits.of(_canonical(texts, assume_canonical)), False, False)
     return normal, _hashed(array.replaced({i: normal[i] for i in redone}) if redone else array)
 
 
-def _normalised(
-    texts: Sequence[str], fold_teh_marbuta: bool, fold_hamza: bool, assume_canonical: bool
-) -> tuple[list[str], _CodeUnits | None, list[int]]:
-    """The normalised texts; the array they come from (None for a corpus that goes text by text), which
-    holds them all but the redone ones: those numbered in the list, normalised one by one after it."""
-    canonical = texts if assume_canonical else [canonical_letters(text) for text in texts]
-    array = _CodeUnits.of(canonical)
-    if array is None:
-        return [normalise(text, fold_teh_marbuta=fold_teh_marbuta, fold_hamza=fold_hamza) for text in texts], None, []
-    mapped, removed = _fold_units(fold_teh_marbuta, fold_hamza)
-    gone = removed[array.units]
-    folded = _CodeUnits.at(mapped[array.units][~gone])
+def normalised_paragraphs(texts: Sequence[str]) -> tuple[list[list[str]], HashedWords]:
+    """Each text's paragraphs (its lines that are not empty) normalised, and their words hashed (``text_index``
+    numbers the paragraphs through all texts). The texts come from `canonical_letters`.
+
+    >>> paragraphs, words = normalised_paragraphs(["زلزالٌ قوي\\n\\nهزة", "مطر"])
+    >>> paragraphs, words.text_index.tolist()
+    ([['زلزال قوي', 'هزة'], ['مطر']], [0, 0, 1, 2])
+    """
+    from toolkit import _units
+
+    array = _CodeUnits.of(texts)
+    starts, ends, counts = _units.lines(array.units, array.starts, array.ends)
+    normal, folded, redone = _normalised(_CodeUnits(array.units, starts, ends), False, False)
+    words = _hashed(folded.replaced({i: normal[i] for i in redone}) if redone else folded)
+    ends = np.cumsum(counts).tolist()
+    return [normal[end - count : end] for end, count in zip(ends, counts.tolist(), strict=True)], words
+
+
+def _canonical(texts: Sequence[str], assume_canonical: bool) -> Sequence[str]:
+    return texts if assume_canonical else canonical_letters_many(texts)
+
+
+def _normalised(array: _CodeUnits, fold_teh_marbuta: bool, fold_hamza: bool) -> tuple[list[str], _CodeUnits, list[int]]:
+    """The normalised texts of an array of canonical texts; the array they come from, which holds them all but
+    the redone ones: those numbered in the list, normalised one by one after it."""
+    from toolkit import _units  # (numba is slow to import: only when a corpus comes)
+
+    table = _fold_units(fold_teh_marbuta, fold_hamza)
+    units, starts, ends, lost = _units.folded(array.units, array.starts, array.ends, table)
+    folded = _CodeUnits(units, starts, ends)
     normal = folded.texts()
-    # Only a removed mark can leave a text out of NFKC (the folds map letters to letters that compose with
-    # nothing left): the others need no check.
-    marked = np.flatnonzero(array.texts_with(gone)).tolist()
-    redo = folded.untidy()
-    redo[marked] |= np.array([not unicodedata.is_normalized("NFKC", normal[i]) for i in marked], dtype=bool)
-    redo = np.flatnonzero(redo).tolist()
+    # The folds map letters to letters that compose with nothing left, and no letter to white space: only
+    # a text that lost a mark or a tatweel can be out of NFKC or untidy.
+    redo = [
+        i
+        for i in np.flatnonzero(lost).tolist()
+        if not (_is_tidy(normal[i]) and unicodedata.is_normalized("NFKC", normal[i]))
+    ]
     for i in redo:
         normal[i] = _composed_and_tidy(normal[i])
     return normal, folded, redo
@@ -350,31 +398,17 @@ class HashedWords:
     text_index: np.ndarray  # the text each word is in
 
 
-# Polynomial hashing mod 2**64 from prefix sums: hash(word) = sum(unit * BASE**i) over its units.
-_HASH_BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse mod 2**64
-_HASH_CHUNK = 1 << 16  # code units hashed at a time: the arrays of a chunk stay in the CPU cache
-
-
-def _hash_powers(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """BASE**i and BASE**-i mod 2**64 for i < length."""
-    tables = []
-    for base in (_HASH_BASE, pow(_HASH_BASE, -1, 2**64)):
-        powers = np.full(length, base, dtype=np.uint64)
-        powers[0] = 1
-        tables.append(np.cumprod(powers))
-    return tables[0], tables[1]
+# Polynomial hashing mod 2**64 (`toolkit._units.word_hashes`).
+_HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
 
 
 @lru_cache(maxsize=1)
-def _chunk_powers() -> tuple[np.ndarray, np.ndarray]:
-    return _hash_powers(_HASH_CHUNK)
-
-
-@lru_cache(maxsize=1)
-def _white_space_units() -> np.ndarray:
-    table = np.array([chr(code).isspace() for code in range(0x10000)])
-    table[0] = True  # the joiner
-    return table
+def _word_steps() -> np.ndarray:
+    """Per code unit: -1 for white space (NUL too), else what it adds to a word's length in characters."""
+    steps = np.where([chr(code).isspace() for code in range(0x10000)], -1, 1).astype(np.int8)
+    steps[0] = -1
+    steps[0xDC00:0xE000] = 0  # the low half of a surrogate pair: its high half counted the character
+    return steps
 
 
 def hashed_words(texts: Sequence[str]) -> HashedWords:
@@ -388,42 +422,21 @@ def hashed_words(texts: Sequence[str]) -> HashedWords:
     >>> words.text_index.tolist(), words.lengths.tolist(), bool(words.hashes[0] == words.hashes[2])
     ([0, 0, 1], [5, 3, 5], True)
     """
-    array = _CodeUnits.of(texts)
-    if array is None:  # a text holds NUL, which would end a word like the space does
-        array = _CodeUnits.of([text.replace(_JOIN, " ") for text in texts])
-    if array is None:  # no texts
-        return HashedWords(*(np.zeros(0, dtype=dtype) for dtype in (np.uint64, np.int64, np.int64)))
-    return _hashed(array)
+    return _hashed(_CodeUnits.of(texts))
 
 
 def _hashed(array: _CodeUnits) -> HashedWords:
     """`hashed_words` of the texts of an array."""
-    in_word = np.concatenate(([False], ~_white_space_units()[array.units], [False]))
-    edges = np.flatnonzero(in_word[1:] != in_word[:-1])
-    starts, ends = edges[0::2], edges[1::2]
-    hashes = np.empty(len(starts), dtype=np.uint64)
-    done = 0
-    while done < len(starts):  # chunks of whole words
-        first = starts[done]
-        last = max(done + 1, done + int(np.searchsorted(ends[done:], first + _HASH_CHUNK, side="right")))
-        units = array.units[first : ends[last - 1]]
-        # (A chunk is longer only when it is one word longer than a chunk.)
-        powers, inverse = _chunk_powers() if len(units) <= _HASH_CHUNK else _hash_powers(len(units))
-        prefix = np.zeros(len(units) + 1, dtype=np.uint64)
-        np.cumsum(units * powers[: len(units)], out=prefix[1:])  # (no unit of a word is 0)
-        word_starts, word_ends = starts[done:last] - first, ends[done:last] - first
-        hashes[done:last] = (prefix[word_ends] - prefix[word_starts]) * inverse[word_starts]
-        done = last
-    lengths = ends - starts
-    # A character beyond the BMP is two code units (high, low surrogate): count it once.
-    units = array.units
-    lows = np.flatnonzero((units >= 0xDC00) & (units < 0xE000))
-    lows = lows[(lows > 0) & (units[lows - 1] >= 0xD800) & (units[lows - 1] < 0xDC00)]
-    if len(lows):
-        lengths = lengths - np.bincount(np.searchsorted(starts, lows, side="right") - 1, minlength=len(starts))
-    # Words and texts are both in order: count each text's words, rather than look up each word's text.
-    words_per_text = np.diff(np.searchsorted(starts, array.starts), append=len(starts))
-    return HashedWords(hashes, lengths, np.repeat(np.arange(len(array.starts)), words_per_text))
+    from toolkit import _units
+
+    hashes, lengths, text_index, ends = _units.word_hashes(
+        array.units, array.starts, array.ends, _word_steps(), _HASH_BASE
+    )
+    if len(array.units) and array.units.max() >= 0xDC00:  # a low surrogate without its high half is one
+        at = np.flatnonzero((array.units >= 0xDC00) & (array.units < 0xE000))
+        lone = at[(at == 0) | ((array.units[at - 1] & 0xFC00) != 0xD800)]
+        np.add.at(lengths, np.searchsorted(ends, lone, side="right"), 1)
+    return HashedWords(hashes, lengths, text_index)
 
 
 def tokenize(text: str, *, normalised: bool = False) -> list[str]:

@@ -16,6 +16,7 @@ words one by one only for the few paragraphs or stories that the counts single o
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,7 +80,10 @@ class StoryWords:
         """Only these paragraphs of each story (indices as in `of`), of these stories (increasing; all)."""
         keep = np.zeros(self.first[-1], dtype=bool)
         chosen = range(len(paragraphs)) if stories is None else stories
-        keep[_joined([self.first[k] + np.asarray(paragraphs[k], dtype=np.int64) for k in chosen], np.int64)] = True
+        kept = [paragraphs[k] for k in chosen]
+        # One array of (story's first paragraph + index) for all: a small array per story costs more.
+        firsts = np.repeat(self.first[np.asarray(chosen, dtype=np.int64)], [len(indices) for indices in kept])
+        keep[firsts + np.fromiter(itertools.chain.from_iterable(kept), dtype=np.int64, count=len(firsts))] = True
         return self._narrowed(keep, self._chosen(stories))
 
     def select(self, stories: Sequence[int]) -> StoryWords:
@@ -357,7 +361,11 @@ class _Trigrams:
     def similar(self, a: int, b: int, jaccard: float) -> bool:
         """Have stories a and b a 3-gram Jaccard index of at least ``jaccard``?"""
         grams_a, grams_b = self.distinct(a), self.distinct(b)
-        shared = len(np.intersect1d(grams_a, grams_b, assume_unique=True))
+        if not len(grams_a) or not len(grams_b):
+            return False
+        # Both sorted: look each of a's up in b's (np.intersect1d would sort them together again).
+        at = np.minimum(np.searchsorted(grams_b, grams_a), len(grams_b) - 1)
+        shared = int(np.count_nonzero(grams_b[at] == grams_a))
         return shared >= jaccard * (len(grams_a) + len(grams_b) - shared) and shared > 0
 
 

@@ -41,7 +41,7 @@ of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, a
 ``pages read == articles.origin.nunique() + len(rejections)``.
 
 Speed: a file's records are cleaned in batches of 2,000, so the per-character steps
-(`toolkit.arabic.normalised_words`) and the repeat and duplicate counts (`toolkit.duplicates`) run as array
+(`toolkit.arabic.normalised_paragraphs`) and the repeat and duplicate counts (`toolkit.duplicates`) run as array
 operations on a whole batch; ``benchmarks/RESULTS.md`` has the figures.
 """
 
@@ -71,7 +71,14 @@ import orjson
 import pandas as pd
 import pyarrow as pa
 
-from toolkit.arabic import canonical_letters, is_arabic, normalise, normalise_many, normalised_words
+from toolkit.arabic import (
+    canonical_letters,
+    canonical_letters_many,
+    is_arabic,
+    normalise,
+    normalise_many,
+    normalised_paragraphs,
+)
 from toolkit.duplicates import ParagraphRepeats, StoryDuplicates, StoryWords, distinct_paragraphs, duplicate_stories
 from toolkit.errors import InputError
 
@@ -784,7 +791,7 @@ def _json_lines(data: bytes) -> list[tuple[int, Any]]:
     when a line is not UTF-8.
     """
     items: list[tuple[int, Any]] = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
+    for number, line in enumerate(_lines(data), start=1):
         try:
             items.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError:
@@ -796,6 +803,15 @@ def _json_lines(data: bytes) -> list[tuple[int, Any]]:
             except json.JSONDecodeError as err:  # kept as plain values: no traceback held while GC is paused
                 items.append((number, _LineError(err.msg, err.colno)))
     return items
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    """``data.split(b"\\n")``, found with bytes.find (bytes.split looks at every byte in Python's own loop)."""
+    start = 0
+    while (end := data.find(b"\n", start)) >= 0:
+        yield data[start:end]
+        start = end + 1
+    yield data[start:]
 
 
 def _table_records(
@@ -919,20 +935,20 @@ def _split_tags(value: Any) -> list[str]:
 
 @dataclass
 class _Page:
-    """A page split by the boilerplate rules (lines are canonical text)."""
+    """A page split by the boilerplate rules: canonical text, a paragraph a line (blank lines aside)."""
 
-    story: list[str] = field(default_factory=list)
+    story: str = ""
     source: str | None = None
     tags: list[str] = field(default_factory=list)
-    embedded: list[list[str]] = field(default_factory=list)  # title line, then text lines
+    embedded: list[tuple[str, str]] = field(default_factory=list)  # title, text
     headlines: list[str] = field(default_factory=list)
 
 
 def _split_page(text: str, rules: BoilerplateRules, markers: bool) -> _Page:
     """``markers``: has the page a line that a rule may match (`BoilerplateRules.with_markers`)?"""
-    lines = [line for line in text.split("\n") if line]
     if not markers:
-        return _Page(story=lines)
+        return _Page(story=text)
+    lines = [line for line in text.split("\n") if line]
     if rules.bullets:
         lines = [line.lstrip(rules.bullets + " ") for line in lines]
         lines = [line for line in lines if line]
@@ -948,6 +964,7 @@ class _PageReader:
     marks: list[tuple[_Rule, str] | None]
     headline_max_words: int
     page: _Page = field(default_factory=_Page)
+    story: list[str] = field(default_factory=list)
     position: int = 0
     story_ended: bool = False  # a source, tag, trailer or related line came: what follows is not the story
 
@@ -956,9 +973,10 @@ class _PageReader:
             mark = self.marks[self.position]
             self.position += 1
             if mark is None:
-                self.page.story.append(self.lines[self.position - 1])
+                self.story.append(self.lines[self.position - 1])
             else:
                 self._act(*mark)
+        self.page.story = "\n".join(self.story)
         return self.page
 
     def _act(self, rule: _Rule, value: str) -> None:
@@ -983,7 +1001,7 @@ class _PageReader:
             return
         block = ([value] if value else []) + self._unmarked_lines()
         if len(block) > 1:
-            self.page.embedded.append(block)
+            self.page.embedded.append((block[0], "\n".join(block[1:])))
         else:
             self.page.headlines.extend(block)
 
@@ -1015,18 +1033,16 @@ def _stories_rows(
     """The rows of some pages or export records (each: its story, embedded stories, headlines), the
     records that give none, and the words of the story rows (for finding duplicates). The text steps run
     on all records at once."""
-    texts = [canonical_letters(html.unescape(record.text)) for record in records]
+    texts = canonical_letters_many([html.unescape(record.text) for record in records])
     pages = [_split_page(text, rules, markers) for text, markers in zip(texts, rules.with_markers(texts), strict=True)]
     # Blocks of paragraphs, normalised and hashed together: each page's story, then for each embedded
-    # story its title (which stands for the story when it has no text left) and its lines.
-    blocks = [
-        block for page in pages for block in (page.story, *(b for t, *lines in page.embedded for b in ([t], lines)))
-    ]
-    norms, words = normalised_words([line for block in blocks for line in block], assume_canonical=True)
-    norms = _regrouped(norms, blocks)
+    # story its title (which stands for the story when it has no text left) and its text.
+    blocks = [block for page in pages for block in (page.story, *(b for pair in page.embedded for b in pair))]
+    norms, words = normalised_paragraphs(blocks)
     words = StoryWords.of(norms, words=words)
     kept = distinct_paragraphs(norms, repeats=rules.paragraph_repeats, words=words)
-    record_titles = [canonical_letters(record.title) if record.title else None for record in records]
+    titles = canonical_letters_many([record.title or "" for record in records])
+    record_titles = [title if record.title else None for record, title in zip(records, titles, strict=True)]
     headlines = iter(normalise_many([h for page in pages for h in page.headlines], assume_canonical=True))
     rows: list[dict[str, Any]] = []
     rejected: list[tuple[str, str]] = []
@@ -1041,26 +1057,26 @@ def _stories_rows(
         # An embedded story with no text left is its title.
         story = [here] + [b + 1 if kept[b + 1] else b for b in range(here + 1, block, 2)]
         story_blocks.extend(story)
-        paragraphs = [
-            _Paragraphs([blocks[b][i] for i in kept[b]] or blocks[b], [norms[b][i] for i in kept[b]] or norms[b])
-            for b in story
-        ]
+        paragraphs = [_Paragraphs.kept(blocks[b], norms[b], kept[b]) for b in story]
         rows.extend(_record_rows(record, page, title, paragraphs, headline_norms))
     return rows, rejected, words.kept(kept, story_blocks)
 
 
-def _regrouped(items: list[str], groups: list[list[str]]) -> list[list[str]]:
-    """``items`` cut into lists as long as ``groups``' lists."""
-    ends = np.cumsum([len(group) for group in groups]).tolist()
-    return [items[end - len(group) : end] for end, group in zip(ends, groups, strict=True)]
-
-
 @dataclass(frozen=True)
 class _Paragraphs:
-    """A story's paragraphs as a reader sees them (canonical text) and normalised."""
+    """A story's paragraphs as a reader sees them (canonical text, a blank line apart) and normalised."""
 
-    text: list[str]
+    text: str
     norms: list[str]
+
+    @classmethod
+    def kept(cls, block: str, norms: list[str], kept: list[int]) -> _Paragraphs:
+        """The ``kept`` paragraphs of a block (all of them when none is: a title standing for its story)."""
+        if len(kept) == len(norms) or not kept:  # most blocks
+            # A block's lines are tidy, with at most one blank line between them.
+            return cls(block.replace("\n\n", "\n").replace("\n", "\n\n"), norms)
+        lines = [line for line in block.split("\n") if line]
+        return cls("\n\n".join([lines[i] for i in kept]), [norms[i] for i in kept])
 
 
 def _record_rows(
@@ -1074,10 +1090,10 @@ def _record_rows(
     article_id, source, origin = record.article_id, record.source or page.source, record.origin
     tags = record.tags + [tag for tag in page.tags if tag not in record.tags] if page.tags else record.tags
     rows = [_row(article_id, "article", None, title, stories[0], source, origin, record, tags)]
-    for number, ((title, *_), paragraphs) in enumerate(zip(page.embedded, stories[1:], strict=True), start=1):
+    for number, ((title, _), paragraphs) in enumerate(zip(page.embedded, stories[1:], strict=True), start=1):
         rows.append(_row(f"{article_id}#e{number}", "embedded", article_id, title, paragraphs, source, origin))
     for number, (headline, norm) in enumerate(zip(page.headlines, headline_norms, strict=True), start=1):
-        paragraphs = _Paragraphs([headline], [norm])
+        paragraphs = _Paragraphs(headline, [norm])
         rows.append(_row(f"{article_id}#h{number}", "headline", article_id, headline, paragraphs, source, origin))
     return rows
 
@@ -1100,7 +1116,7 @@ def _row(
         "kind": kind,
         "parent_id": parent_id,
         "title": title,
-        "text": "\n\n".join(paragraphs.text),
+        "text": paragraphs.text,
         "text_norm": text_norm,
         "source": source,
         "published_at": record and record.published,

@@ -1,0 +1,128 @@
+"""Loops over texts as UTF-16 code units, compiled with numba: the per-character steps of `toolkit.arabic`'s
+batch functions, one pass each over a whole corpus.
+
+Private to `toolkit.arabic`, which imports this module on first use (numba takes a while to import). Text k
+is ``units[starts[k]:ends[k]]``, with a NUL between texts. numba comes with umap-learn, which BERTopic
+needs; compiled loops are cached beside this file (or in numba's user cache when that folder is read-only).
+
+Branches on the text (a space or not) are mostly written as arithmetic: a mispredicted branch every few
+characters costs more than the few operations that replace it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+_SPACE, _NEWLINE = 32, 10
+REMOVED = 0x10000  # in a `folded` table: the unit goes
+
+
+@njit(cache=True, nogil=True)
+def maybe_changed(units, starts, ends, flagged, combining):  # pragma: no cover (compiled)
+    """Per text: could `canonical_letters` change it? False only when it cannot.
+
+    ``flagged``: per unit, a character that it may change (or that NFKC's quick check does not pass);
+    ``combining``: per unit, its canonical combining class (marks out of order fail the quick check).
+    Besides those, a text is looked at when its white space is untidy (see `folded`).
+    """
+    found = np.zeros(len(starts), dtype=np.bool_)
+    for k in range(len(starts)):
+        start, end = starts[k], ends[k]
+        if start == end:
+            continue
+        first, last = units[start], units[end - 1]
+        bad = (first == _SPACE) | (first == _NEWLINE) | (last == _SPACE) | (last == _NEWLINE)
+        last_class, blank_before, newline_before, newlines_before = 0, False, False, False
+        for i in range(start, end):
+            unit = units[i]
+            mark_class = combining[unit]
+            newline = unit == _NEWLINE
+            blank = (unit == _SPACE) | newline
+            bad |= (
+                flagged[unit]
+                | ((mark_class != 0) & (last_class > mark_class))
+                | (blank & blank_before & ~(newline & newline_before))  # "  ", " \n", "\n "
+                | (newline & newlines_before)  # "\n\n\n"
+            )
+            last_class = mark_class
+            newlines_before = newline & newline_before
+            newline_before, blank_before = newline, blank
+        found[k] = bad
+    return found
+
+
+@njit(cache=True, nogil=True)
+def folded(units, starts, ends, table):  # pragma: no cover (compiled)
+    """Each text with its units mapped by ``table`` (a unit to `REMOVED` goes).
+
+    Returns the new units (texts in the same order, NUL between them), their starts and ends, and per
+    text: did it lose a unit?
+    """
+    n = len(starts)
+    out = np.empty(len(units) + 1, dtype=np.uint16)
+    new_starts = np.empty(n, dtype=np.int64)
+    new_ends = np.empty(n, dtype=np.int64)
+    lost = np.zeros(n, dtype=np.bool_)
+    at = 0
+    for k in range(n):
+        new_starts[k] = at
+        for i in range(starts[k], ends[k]):
+            unit = table[units[i]]
+            out[at] = unit
+            at += unit != REMOVED
+        new_ends[k] = at
+        lost[k] = at - new_starts[k] < ends[k] - starts[k]
+        out[at] = 0
+        at += 1
+    return out[: max(at - 1, 0)], new_starts, new_ends, lost
+
+
+@njit(cache=True, nogil=True)
+def lines(units, starts, ends):  # pragma: no cover (compiled)
+    """The lines of each text that are not empty: their starts and ends, and how many each text has."""
+    most = len(units) // 2 + len(starts)
+    line_starts = np.empty(most, dtype=np.int64)
+    line_ends = np.empty(most, dtype=np.int64)
+    counts = np.zeros(len(starts), dtype=np.int64)
+    found = 0
+    for k in range(len(starts)):
+        start = starts[k]
+        for i in range(starts[k], ends[k] + 1):
+            if i == ends[k] or units[i] == _NEWLINE:
+                if i > start:
+                    line_starts[found], line_ends[found] = start, i
+                    found += 1
+                    counts[k] += 1
+                start = i + 1
+    return line_starts[:found], line_ends[:found], counts
+
+
+@njit(cache=True, nogil=True)
+def word_hashes(units, starts, ends, steps, base):  # pragma: no cover (compiled)
+    """The words of each text: a polynomial hash of each (Horner's rule with ``base``, mod 2**64), its length,
+    the text it is in and where it ends.
+
+    ``steps``: per unit, -1 for white space (it ends a word), else what it adds to a word's length (0 for
+    the low half of a surrogate pair).
+    """
+    most = (len(units) + 1) // 2 + 1
+    hashes = np.empty(most, dtype=np.uint64)
+    lengths = np.empty(most, dtype=np.int64)
+    text_of = np.empty(most, dtype=np.int64)
+    word_ends = np.empty(most, dtype=np.int64)
+    found = 0
+    for k in range(len(starts)):
+        value, length, in_word = np.uint64(0), 0, False
+        for i in range(starts[k], ends[k] + 1):
+            step = steps[units[i]] if i < ends[k] else -1  # (the text's last word ends)
+            if step < 0:  # (a branch here costs less than the stores that would avoid it)
+                if in_word:
+                    hashes[found], lengths[found], text_of[found], word_ends[found] = value, length, k, i
+                    found += 1
+                value, length, in_word = np.uint64(0), 0, False
+            else:
+                value = value * base + np.uint64(units[i])
+                length += step
+                in_word = True
+    return hashes[:found], lengths[:found], text_of[:found], word_ends[:found]
