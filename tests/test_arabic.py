@@ -180,6 +180,13 @@ def test_hashed_words_are_the_words_split_gives(texts: list[str]) -> None:
     assert len(by_hash) == len({word for _, word in split})  # and one hash per word
 
 
+def test_hashed_word_lengths_count_characters_not_code_units() -> None:
+    # An emoji is two UTF-16 code units and one character; half of one (a lone surrogate) is one too.
+    words = hashed_words(["زلزال\U0001f30d قوي", "هزة\udc00 \ud83dب"])
+    assert words.lengths.tolist() == [6, 3, 4, 2]
+    assert words.text_index.tolist() == [0, 0, 1, 1]
+
+
 @settings(max_examples=100, deadline=None)
 @given(texts=TEXTS)
 def test_normalised_words_are_normalise_many_then_hashed_words(texts: list[str]) -> None:

