@@ -87,13 +87,20 @@ def test_words_narrowed_are_the_words_of_what_is_left() -> None:
     narrowed = StoryWords.of(stories).kept(kept, chosen)
     fresh = StoryWords.of([[stories[k][i] for i in kept[k]] for k in chosen])
     for got, expected in zip(
-        (narrowed.words.hashes, narrowed.words.text_index, narrowed.story_of, narrowed.first),
-        (fresh.words.hashes, fresh.words.text_index, fresh.story_of, fresh.first),
+        (
+            narrowed.words.hashes,
+            narrowed.words.text_index,
+            narrowed.words.text_hashes,
+            narrowed.story_of,
+            narrowed.first,
+        ),
+        (fresh.words.hashes, fresh.words.text_index, fresh.words.text_hashes, fresh.story_of, fresh.first),
         strict=True,
     ):
         assert got.tolist() == expected.tolist()
     joined = StoryWords.joined([fresh, StoryWords.of([[RESCUE]])])
     assert joined.story_of.tolist() == [0, 0, 1, 1, 2] and joined.first.tolist() == [0, 2, 4, 5]
+    assert joined.words.text_hashes[4] == StoryWords.of([[RESCUE]]).words.text_hashes[0]
 
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

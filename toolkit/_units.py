@@ -99,9 +99,10 @@ def lines(units, starts, ends):  # pragma: no cover (compiled)
 
 
 @njit(cache=True, nogil=True)
-def word_hashes(units, starts, ends, steps, base):  # pragma: no cover (compiled)
+def word_hashes(units, starts, ends, steps, base, text_base):  # pragma: no cover (compiled)
     """The words of the texts, in order: a polynomial hash of each (Horner's rule with ``base``, mod 2**64)
-    and its length; and how many words each text has.
+    and its length; and per text, how many words it has and a hash of its words' hashes in order (with
+    ``text_base``: another base, or "a b" would hash as "ab").
 
     ``steps``: per unit, -1 for white space (it ends a word), else what it adds to a word's length (0 for
     the low half of a surrogate pair).
@@ -110,9 +111,10 @@ def word_hashes(units, starts, ends, steps, base):  # pragma: no cover (compiled
     hashes = np.empty(most, dtype=np.uint64)
     lengths = np.empty(most, dtype=np.int64)
     counts = np.zeros(len(starts), dtype=np.int64)
+    text_hashes = np.empty(len(starts), dtype=np.uint64)
     found = 0
     for k in range(len(starts)):
-        first, value, length, in_word = found, np.uint64(0), 0, 0
+        first, value, length, in_word, text_hash = found, np.uint64(0), 0, 0, np.uint64(0)
         for i in range(starts[k], ends[k]):
             unit = units[i]
             step = steps[unit]
@@ -120,10 +122,12 @@ def word_hashes(units, starts, ends, steps, base):  # pragma: no cover (compiled
             # Written at every unit, kept (found moves on) only where a word ends.
             hashes[found], lengths[found] = value, length
             found += in_word & space
+            text_hash = text_hash * text_base + value if in_word & space else text_hash  # (its own chain)
             value = np.uint64(0) if space else value * base + np.uint64(unit)
             length = 0 if space else length + step
             in_word = 1 - space
         hashes[found], lengths[found] = value, length
         found += in_word
         counts[k] = found - first
-    return hashes[:found], lengths[:found], counts
+        text_hashes[k] = text_hash * text_base + value if in_word else text_hash
+    return hashes[:found], lengths[:found], counts, text_hashes

@@ -396,10 +396,11 @@ class HashedWords:
     hashes: np.ndarray  # uint64, equal for equal words
     lengths: np.ndarray  # characters in the word
     text_index: np.ndarray  # the text each word is in
+    text_hashes: np.ndarray  # per text: uint64, equal for texts with the same words in the same order
 
 
-# Polynomial hashing mod 2**64 (`toolkit._units.word_hashes`).
-_HASH_BASE = np.uint64(0x9E3779B97F4A7C15)
+# Polynomial hashing mod 2**64 (`toolkit._units.word_hashes`): of a word's code units, of a text's words.
+_HASH_BASE, _TEXT_HASH_BASE = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
 
 
 @lru_cache(maxsize=1)
@@ -418,9 +419,11 @@ def hashed_words(texts: Sequence[str]) -> HashedWords:
     For counting words across a corpus without a Python string per word: equal words get equal hashes,
     and two different words share one with a chance of about 2**-64.
 
-    >>> words = hashed_words(["زلزال قوي", "زلزال"])
+    >>> words = hashed_words(["زلزال قوي", "زلزال", " زلزال\\n"])
     >>> words.text_index.tolist(), words.lengths.tolist(), bool(words.hashes[0] == words.hashes[2])
-    ([0, 0, 1], [5, 3, 5], True)
+    ([0, 0, 1, 2], [5, 3, 5, 5], True)
+    >>> bool(words.text_hashes[1] == words.text_hashes[2]), bool(words.text_hashes[0] == words.text_hashes[1])
+    (True, False)
     """
     return _hashed(_CodeUnits.of(texts))
 
@@ -429,7 +432,9 @@ def _hashed(array: _CodeUnits) -> HashedWords:
     """`hashed_words` of the texts of an array."""
     from toolkit import _units
 
-    hashes, lengths, counts = _units.word_hashes(array.units, array.starts, array.ends, _word_steps(), _HASH_BASE)
+    hashes, lengths, counts, text_hashes = _units.word_hashes(
+        array.units, array.starts, array.ends, _word_steps(), _HASH_BASE, _TEXT_HASH_BASE
+    )
     units = array.units
     if len(units) and units.max() >= 0xDC00:
         # A low surrogate without its high half (a lone one, only in text that is not canonical) is a
@@ -440,7 +445,7 @@ def _hashed(array: _CodeUnits) -> HashedWords:
         for k in np.unique(np.searchsorted(array.starts, lone, side="right") - 1).tolist():
             text = _UTF16_DECODE(units[array.starts[k] : array.ends[k]].tobytes(), "surrogatepass")[0]
             lengths[firsts[k] : firsts[k] + counts[k]] = [len(word) for word in text.replace("\x00", " ").split()]
-    return HashedWords(hashes, lengths, np.repeat(np.arange(len(counts)), counts))
+    return HashedWords(hashes, lengths, np.repeat(np.arange(len(counts)), counts), text_hashes)
 
 
 def tokenize(text: str, *, normalised: bool = False) -> list[str]:

@@ -56,7 +56,7 @@ class StoryDuplicates:
 class StoryWords:
     """Stories as paragraphs of hashed words (`toolkit.arabic.hashed_words`): what both checks count.
 
-    Made once by `of` and narrowed with `kept` and `select`, so that a corpus is hashed once.
+    Made once by `of` and narrowed with `kept`, so that a corpus is hashed once.
     """
 
     words: HashedWords  # text_index: the paragraph, numbered through all stories
@@ -86,11 +86,6 @@ class StoryWords:
         keep[firsts + np.fromiter(itertools.chain.from_iterable(kept), dtype=np.int64, count=len(firsts))] = True
         return self._narrowed(keep, self._chosen(stories))
 
-    def select(self, stories: Sequence[int]) -> StoryWords:
-        """Only these stories (in increasing order)."""
-        chosen = self._chosen(stories)
-        return self._narrowed(chosen[self.story_of], chosen)
-
     def _chosen(self, stories: Sequence[int] | None) -> np.ndarray:
         chosen = np.zeros(len(self.first) - 1, dtype=bool)
         chosen[slice(None) if stories is None else np.asarray(stories, dtype=np.int64)] = True
@@ -103,7 +98,12 @@ class StoryWords:
         on = paragraphs[self.words.text_index]
         sizes = np.bincount(story_number[self.story_of[paragraphs]], minlength=int(stories.sum()))
         return StoryWords(
-            HashedWords(self.words.hashes[on], self.words.lengths[on], number[self.words.text_index[on]]),
+            HashedWords(
+                self.words.hashes[on],
+                self.words.lengths[on],
+                number[self.words.text_index[on]],
+                self.words.text_hashes[paragraphs],
+            ),
             story_number[self.story_of[paragraphs]],
             np.concatenate(([0], np.cumsum(sizes))),
         )
@@ -118,6 +118,7 @@ class StoryWords:
                 _joined([p.words.hashes for p in parts], np.uint64),
                 _joined([p.words.lengths for p in parts], np.int64),
                 _joined([p.words.text_index + o for p, o in zip(parts, paragraph_offsets, strict=False)], np.int64),
+                _joined([p.words.text_hashes for p in parts], np.uint64),
             ),
             _joined([p.story_of + o for p, o in zip(parts, story_offsets, strict=False)], np.int64),
             _joined(
@@ -163,21 +164,35 @@ def distinct_paragraphs(
     [[0, 1, 2, 3]]
     """
     repeats = repeats or ParagraphRepeats()
-    kept = [_first_occurrences(paragraphs) for paragraphs in stories]
+    words = words or StoryWords.of(stories)
+    kept = [
+        _first_occurrences(paragraphs) if look else list(range(len(paragraphs)))
+        for paragraphs, look in zip(stories, _with_repeats_or_blanks(words), strict=True)
+    ]
     # Near repeats need a lede, an earlier paragraph and one in between: more than three paragraphs.
     compared = [k for k, indices in enumerate(kept) if len(indices) > 3]
     suspects = {}
     if compared:
-        words = (words or StoryWords.of(stories)).kept(kept, compared)
-        suspects = _near_repeat_suspects(words, kept, compared, repeats)
+        suspects = _near_repeat_suspects(words.kept(kept, compared), kept, compared, repeats)
     for k, story_suspects in suspects.items():
         kept[k] = _without_near_repeats(stories[k], kept[k], story_suspects, repeats)
     return kept
 
 
+def _with_repeats_or_blanks(words: StoryWords) -> list[bool]:
+    """Per story: may a paragraph repeat an earlier one exactly, or have no words? (By the paragraphs'
+    hashes, for all stories at once: only those stories' strings are compared.)"""
+    paragraphs = len(words.story_of)
+    blank = np.bincount(words.words.text_index, minlength=paragraphs) == 0
+    order = np.lexsort((words.words.text_hashes, words.story_of))
+    same = (np.diff(words.story_of[order]) == 0) & (np.diff(words.words.text_hashes[order]) == 0)
+    found = np.zeros(len(words.first) - 1, dtype=bool)
+    found[words.story_of[blank]] = True
+    found[words.story_of[order[1:][same]]] = True
+    return found.tolist()
+
+
 def _first_occurrences(paragraphs: Sequence[str]) -> list[int]:
-    if len(set(paragraphs)) == len(paragraphs) and "" not in paragraphs:  # most stories
-        return list(range(len(paragraphs)))
     seen: set[str] = set()
     first = []
     for i, paragraph in enumerate(paragraphs):
@@ -223,11 +238,12 @@ def _near_repeat_suspects(
     # Of those, the ones with that share in one pooled paragraph: words shared per pair, as a sparse product
     # (keys are per story, so only paragraphs of one story meet), a slice of paragraphs at a time (common
     # words pair every paragraph of a story with every other).
-    group = np.cumsum(new_key) - 1
-    holds = sparse.csr_matrix(
-        (np.ones(len(group), dtype=np.int32), (paragraph, group)), shape=(len(story_of), group[-1] + 1)
+    # The packed keys are sorted by word, then paragraph: word -> paragraphs is a CSR matrix as it stands.
+    held_by = sparse.csr_matrix(
+        (np.ones(len(paragraph), dtype=np.int32), paragraph, np.append(group_starts, len(paragraph))),
+        shape=(len(group_starts), len(story_of)),
     )
-    held_by = holds.T.tocsr()  # word -> paragraphs, converted once
+    holds = held_by.T.tocsr()
     suspects: dict[int, dict[int, list[int]]] = {}
     for part in range(0, len(passing), _PAIRS_AT_A_TIME):
         later_ones = passing[part : part + _PAIRS_AT_A_TIME]
@@ -314,25 +330,26 @@ def duplicate_stories(
     ).tolist()
     first_of: dict[int, int] = {}
     by_text: dict[str, int] = {}
-    long_stories = []
+    compared = np.zeros(len(texts), dtype=bool)  # long stories that repeat no earlier text exactly
     for k, text in enumerate(texts):
         original = by_text.setdefault(text, k)
         if original != k:
             first_of[k] = original
         elif long_enough[k]:
-            long_stories.append(k)
-    grams = _Trigrams.of(words.select(long_stories))
+            compared[k] = True
+    grams = _Trigrams.of(words, compared)
     for later, candidates in _candidate_pairs(grams, duplicates.jaccard).items():
         for earlier in candidates:
             if grams.similar(earlier, later, duplicates.jaccard):
-                first_of[long_stories[later]] = first_of.get(long_stories[earlier], long_stories[earlier])
+                first_of[later] = first_of.get(earlier, earlier)
                 break
     return [first_of.get(k) for k in range(len(texts))]
 
 
 @dataclass(frozen=True)
 class _Trigrams:
-    """The word 3-grams of some stories, hashed, in story order: ``story`` and ``gram`` per 3-gram."""
+    """The word 3-grams of some stories, hashed, in story order: ``story`` and ``gram`` per 3-gram (the
+    other stories have none)."""
 
     story: np.ndarray
     gram: np.ndarray
@@ -341,10 +358,11 @@ class _Trigrams:
     seen: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # distinct 3-grams of stories compared
 
     @classmethod
-    def of(cls, words: StoryWords) -> _Trigrams:
+    def of(cls, words: StoryWords, stories: np.ndarray) -> _Trigrams:
+        """The 3-grams of ``stories`` (a bool per story)."""
         h, paragraph = words.words.hashes, words.words.text_index
         story = words.story_of[paragraph]
-        within = story[:-2] == story[2:]  # the 3 words are in one story
+        within = (story[:-2] == story[2:]) & stories[story[:-2]]  # the 3 words are in one story
         gram = (h[:-2] * _MIX[0] + h[1:-1] * _MIX[1] + h[2:])[within]
         # Sampled 3-grams keep within paragraphs: where an outlet breaks paragraphs is layout, not wording.
         sampled = ((words.words.lengths[:-2] >= _SAMPLE_WORD_LENGTH) & (paragraph[:-2] == paragraph[2:]))[within]
