@@ -140,7 +140,7 @@ def _stdout_to_stderr() -> Iterator[None]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0].strip("`"))
     parser.add_argument("--corpora", type=Path, default=default_corpora(), help="the shared corpora folder")
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each fast row (default 3)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each fast row (default 5)")
     parser.add_argument("--slow-repeats", type=int, default=1, help="runs of each slow row (default 1)")
     parser.add_argument("--quick", action="store_true", help="a few dozen articles, one run each (smoke test)")
     parser.add_argument("--seed", type=int, default=42)

@@ -17,7 +17,7 @@ from pathlib import Path
 import toolkit
 
 
-def measure(corpora: Path, repeats: int = 3) -> dict[str, float]:
+def measure(corpora: Path, repeats: int = 5) -> dict[str, float]:
     """Time `toolkit.load_articles` on ``corpora/ant-multisource/articles.jsonl.gz``; articles per second.
 
     One untimed warm-up run first (imports, compiling the boilerplate rules), then ``repeats`` timed runs.
