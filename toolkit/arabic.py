@@ -10,8 +10,9 @@ word is spelled the same way wherever it is counted or matched.
 >>> tokenize("قال وزير الدفاع: 5 زلازل")
 ['قال', 'وزير', 'الدفاع', 'زلازل']
 
-A corpus of short texts (paragraphs, titles) goes faster through `normalise_many`, which gives the same
-strings as `normalise`, and `hashed_words` turns its words into integers for counting.
+A corpus goes faster through the batch forms, which give the same strings as the one-text functions:
+`canonical_letters_many`, `normalise_many`, `normalised_paragraphs` (a page's lines at once); `hashed_words`
+turns words into integers for counting. Their per-character loops are compiled (`toolkit._units`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ __all__ = [
     "normalise",
     "normalise_many",
     "normalised_paragraphs",
-    "normalised_words",
     "tokenize",
 ]
 
@@ -331,19 +331,8 @@ def normalise_many(
     >>> normalise_many(["وزیر الدفاع", "تَشــــهدُ أمطاراً"])
     ['وزير الدفاع', 'تشهد امطارا']
     """
-    return _normalised(_CodeUnits.of(_canonical(texts, assume_canonical)), fold_teh_marbuta, fold_hamza)[0]
-
-
-def normalised_words(texts: Sequence[str], *, assume_canonical: bool = False) -> tuple[list[str], HashedWords]:
-    """`normalise_many` of the texts and `hashed_words` of the result, at once (the normalised corpus is
-    hashed as it stands, not joined and encoded again).
-
-    >>> texts, words = normalised_words(["زلزال قوي", "زلزالٌ"])
-    >>> texts, bool(words.hashes[0] == words.hashes[2])
-    (['زلزال قوي', 'زلزال'], True)
-    """
-    normal, array, redone = _normalised(_CodeUnits.of(_canonical(texts, assume_canonical)), False, False)
-    return normal, _hashed(array.replaced({i: normal[i] for i in redone}) if redone else array)
+    canonical = texts if assume_canonical else canonical_letters_many(texts)
+    return _normalised(_CodeUnits.of(canonical), fold_teh_marbuta, fold_hamza)[0]
 
 
 def normalised_paragraphs(texts: Sequence[str]) -> tuple[list[list[str]], HashedWords]:
@@ -362,10 +351,6 @@ def normalised_paragraphs(texts: Sequence[str]) -> tuple[list[list[str]], Hashed
     words = _hashed(folded.replaced({i: normal[i] for i in redone}) if redone else folded)
     ends = np.cumsum(counts).tolist()
     return [normal[end - count : end] for end, count in zip(ends, counts.tolist(), strict=True)], words
-
-
-def _canonical(texts: Sequence[str], assume_canonical: bool) -> Sequence[str]:
-    return texts if assume_canonical else canonical_letters_many(texts)
 
 
 def _normalised(array: _CodeUnits, fold_teh_marbuta: bool, fold_hamza: bool) -> tuple[list[str], _CodeUnits, list[int]]:

@@ -41,8 +41,8 @@ of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, a
 ``pages read == articles.origin.nunique() + len(rejections)``.
 
 Speed: a file's records are cleaned in batches of 2,000, so the per-character steps
-(`toolkit.arabic.normalised_paragraphs`) and the repeat and duplicate counts (`toolkit.duplicates`) run as array
-operations on a whole batch; ``benchmarks/RESULTS.md`` has the figures.
+(`toolkit.arabic.canonical_letters_many`, `toolkit.arabic.normalised_paragraphs`) and the repeat and duplicate
+counts (`toolkit.duplicates`) run over a whole batch at once; ``benchmarks/RESULTS.md`` has the figures.
 """
 
 from __future__ import annotations
