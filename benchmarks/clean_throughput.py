@@ -20,7 +20,8 @@ import toolkit
 def measure(corpora: Path, repeats: int = 5) -> dict[str, float]:
     """Time `toolkit.load_articles` on ``corpora/ant-multisource/articles.jsonl.gz``; articles per second.
 
-    One untimed warm-up run first (imports, compiling the boilerplate rules), then ``repeats`` timed runs.
+    One untimed warm-up run first (imports, compiling the boilerplate rules, loading the compiled loops of
+    `toolkit._units`), then ``repeats`` timed runs.
     """
     path = Path(corpora) / "ant-multisource" / "articles.jsonl.gz"
     with warnings.catch_warnings():

@@ -188,3 +188,8 @@ def test_hashed_word_lengths_count_characters_not_code_units() -> None:
     words = hashed_words(["زلزال\U0001f30d قوي", "هزة\udc00 \ud83dب"])
     assert words.lengths.tolist() == [6, 3, 4, 2]
     assert words.text_index.tolist() == [0, 0, 1, 1]
+    # Two surrogate code points in a row are two characters, not the emoji that UTF-16 would make of them.
+    words = hashed_words(["\U0001f30d قوي", "\ud83c\udf0d قوي"])
+    assert words.lengths.tolist() == [1, 3, 2, 3]
+    assert words.hashes[0] != words.hashes[2] and words.hashes[1] == words.hashes[3]
+    assert words.text_hashes[0] != words.text_hashes[1]

@@ -2,8 +2,10 @@
 batch functions, one pass each over a whole corpus.
 
 Private to `toolkit.arabic`, which imports this module on first use (numba takes a while to import). Text k
-is ``units[starts[k]:ends[k]]``, with a NUL between texts. numba comes with umap-learn, which BERTopic
-needs; compiled loops are cached beside this file (or in numba's user cache when that folder is read-only).
+is ``units[starts[k]:ends[k]]``; the texts' ranges increase and at least one unit (NUL, or a line break
+between lines) separates each from the next: the output buffers are sized on that, and numba does not check
+bounds. numba comes with umap-learn, which BERTopic needs; compiled loops are cached beside this file (or in
+numba's user cache when that folder is read-only).
 
 Branches on the text (a space or not) are mostly written as arithmetic: a mispredicted branch every few
 characters costs more than the few operations that replace it.
@@ -24,7 +26,7 @@ def maybe_changed(units, starts, ends, flagged, combining):  # pragma: no cover 
 
     ``flagged``: per unit, a character that it may change (or that NFKC's quick check does not pass);
     ``combining``: per unit, its canonical combining class (marks out of order fail the quick check).
-    Besides those, a text is looked at when its white space is untidy (see `folded`).
+    Besides those, a text is looked at when its white space is untidy (`toolkit.arabic._is_tidy`).
     """
     found = np.zeros(len(starts), dtype=np.bool_)
     for k in range(len(starts)):
@@ -42,7 +44,7 @@ def maybe_changed(units, starts, ends, flagged, combining):  # pragma: no cover 
             bad |= (
                 flagged[unit]
                 | ((mark_class != 0) & (last_class > mark_class))
-                | (blank & blank_before & ~(newline & newline_before))  # "  ", " \n", "\n "
+                | (blank & blank_before & (not (newline and newline_before)))  # "  ", " \n", "\n "
                 | (newline & newlines_before)  # "\n\n\n"
             )
             last_class = mark_class

@@ -182,13 +182,12 @@ def _composed_and_tidy(text: str) -> str:
 
 
 def _nfkc(text: str) -> str:
-    # unicodedata.normalize rebuilds a text that is already in NFKC; the quick check is ten times faster.
     if unicodedata.is_normalized("NFKC", text):
         return text
     if "\n" not in text:
         return unicodedata.normalize("NFKC", text)
     # Nothing composes with a line break, so NFKC goes line by line: only the lines that need it are rebuilt
-    # (a page with one ellipsis … in it, say).
+    # (on a page with one ellipsis … in it, say, unicodedata.normalize would rebuild the whole page).
     return "\n".join([_nfkc(line) for line in text.split("\n")])
 
 
@@ -233,7 +232,8 @@ _UTF16_DECODE = codecs.utf_16_le_decode
 
 @dataclass(frozen=True)
 class _CodeUnits:
-    """Texts as one array of UTF-16 code units, NUL between them: text k is ``units[starts[k]:ends[k]]``."""
+    """Texts as one array of UTF-16 code units: text k is ``units[starts[k]:ends[k]]``, with one NUL between
+    texts (an array of a text's lines has line breaks there instead)."""
 
     units: np.ndarray
     starts: np.ndarray
@@ -253,7 +253,8 @@ class _CodeUnits:
         return cls(units, ends - lengths, ends)
 
     def replaced(self, texts: Mapping[int, str]) -> _CodeUnits:
-        """The array with these texts (by number) in place of theirs."""
+        """The array with these texts (by number) in place of theirs (one NUL between texts, as `of` and
+        `toolkit._units.folded` make)."""
         pieces, done = [], 0
         lengths = self.ends - self.starts
         for i in sorted(texts):
@@ -326,7 +327,8 @@ def normalise_many(
 ) -> list[str]:
     """`normalise` of each text: the same strings, several times faster on a corpus.
 
-    ``assume_canonical=True`` skips the `canonical_letters` step, for texts that come from it.
+    ``assume_canonical=True`` skips the `canonical_letters` step, for texts that come from it (for others the
+    result is not `normalise`'s: their white space, for one, is left as it is).
 
     >>> normalise_many(["وزیر الدفاع", "تَشــــهدُ أمطاراً"])
     ['وزير الدفاع', 'تشهد امطارا']
@@ -385,7 +387,7 @@ class HashedWords:
 
 
 # Polynomial hashing mod 2**64 (`toolkit._units.word_hashes`): of a word's code units, of a text's words.
-_HASH_BASE, _TEXT_HASH_BASE = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)
+_HASH_BASE, _TEXT_HASH_BASE = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xD6E8FEB86659FD93)
 
 
 @lru_cache(maxsize=1)
@@ -410,26 +412,46 @@ def hashed_words(texts: Sequence[str]) -> HashedWords:
     >>> bool(words.text_hashes[1] == words.text_hashes[2]), bool(words.text_hashes[0] == words.text_hashes[1])
     (True, False)
     """
-    return _hashed(_CodeUnits.of(texts))
+    words = _hashed(_CodeUnits.of(texts))
+    # Surrogate code points (half an emoji escape; canonical text has none) are one character each, and two
+    # of them must not hash as the emoji they would encode: such texts' words are hashed again here.
+    odd = [k for k, text in enumerate(texts) if _HAS_SURROGATE.search(text)]
+    if odd:
+        counts = np.bincount(words.text_index, minlength=len(texts))
+        firsts = np.cumsum(counts) - counts
+        for k in odd:
+            hashes = [_word_hash(word) for word in texts[k].replace("\x00", " ").split()]
+            at = slice(firsts[k], firsts[k] + len(hashes))
+            words.hashes[at] = hashes
+            words.lengths[at] = [len(word) for word in texts[k].replace("\x00", " ").split()]
+            words.text_hashes[k] = _horner(hashes, int(_TEXT_HASH_BASE))
+    return words
+
+
+_HAS_SURROGATE = re.compile(f"[{_SURROGATES}]")
+_SURROGATE_WORD = 0x5851F42D4C957F2D  # mixed into the hash of a word holding a surrogate code point
+
+
+def _word_hash(word: str) -> int:
+    """A word's hash as `toolkit._units.word_hashes` computes it (marked when it holds a surrogate code point)."""
+    units = np.frombuffer(word.encode("utf-16-le", "surrogatepass"), dtype=np.uint16).tolist()
+    return _horner(units, int(_HASH_BASE)) ^ (_SURROGATE_WORD if _HAS_SURROGATE.search(word) else 0)
+
+
+def _horner(values: list[int], base: int) -> int:
+    value = 0
+    for item in values:
+        value = (value * base + item) % 2**64
+    return value
 
 
 def _hashed(array: _CodeUnits) -> HashedWords:
-    """`hashed_words` of the texts of an array."""
+    """`hashed_words` of the texts of an array (a surrogate pair is one character)."""
     from toolkit import _units
 
     hashes, lengths, counts, text_hashes = _units.word_hashes(
         array.units, array.starts, array.ends, _word_steps(), _HASH_BASE, _TEXT_HASH_BASE
     )
-    units = array.units
-    if len(units) and units.max() >= 0xDC00:
-        # A low surrogate without its high half (a lone one, only in text that is not canonical) is a
-        # character of its own: the lengths of the words of such texts are counted in Python.
-        at = np.flatnonzero((units >= 0xDC00) & (units < 0xE000))
-        lone = at[(at == 0) | ((units[at - 1] & 0xFC00) != 0xD800)]
-        firsts = np.cumsum(counts) - counts
-        for k in np.unique(np.searchsorted(array.starts, lone, side="right") - 1).tolist():
-            text = _UTF16_DECODE(units[array.starts[k] : array.ends[k]].tobytes(), "surrogatepass")[0]
-            lengths[firsts[k] : firsts[k] + counts[k]] = [len(word) for word in text.replace("\x00", " ").split()]
     return HashedWords(hashes, lengths, np.repeat(np.arange(len(counts)), counts), text_hashes)
 
 
