@@ -55,17 +55,17 @@ def maybe_changed(units, starts, ends, flagged, combining):  # pragma: no cover 
 
 
 @njit(cache=True, nogil=True)
-def folded(units, starts, ends, table):  # pragma: no cover (compiled)
+def folded(units, starts, ends, table, kinds):  # pragma: no cover (compiled)
     """Each text with its units mapped by ``table`` (a unit to `REMOVED` goes).
 
     Returns the new units (texts in the same order, NUL between them), their starts and ends, and per
-    text: did it lose a unit?
+    text: may it need NFKC or tidying again (see `_unsettled`; ``kinds`` is its table)?
     """
     n = len(starts)
     out = np.empty(len(units) + 1, dtype=np.uint16)
     new_starts = np.empty(n, dtype=np.int64)
     new_ends = np.empty(n, dtype=np.int64)
-    lost = np.zeros(n, dtype=np.bool_)
+    unsettled = np.zeros(n, dtype=np.bool_)
     at = 0
     for k in range(n):
         new_starts[k] = at
@@ -74,10 +74,33 @@ def folded(units, starts, ends, table):  # pragma: no cover (compiled)
             out[at] = unit
             at += unit != REMOVED
         new_ends[k] = at
-        lost[k] = at - new_starts[k] < ends[k] - starts[k]
+        if at - new_starts[k] < ends[k] - starts[k]:  # it lost a unit (a mark, a tatweel)
+            unsettled[k] = _unsettled(units, starts[k], ends[k], table, kinds)
         out[at] = 0
         at += 1
-    return out[: max(at - 1, 0)], new_starts, new_ends, lost
+    return out[: max(at - 1, 0)], new_starts, new_ends, unsettled
+
+
+@njit(cache=True, nogil=True)
+def _unsettled(units, start, end, table, kinds):  # pragma: no cover (compiled)
+    """Could removing units from this text (in NFKC, tidy) have left it out of NFKC or untidy?
+
+    ``kinds``: per unit, 1 for a space or newline, 2 for a mark or a character that may compose with the
+    one before it. Untidy: a removed run between two blanks, or between a blank and the text's start or end.
+    Out of NFKC: a mark or composing character after a removed run, before the next plain letter.
+    """
+    removed, blank_before, composing, kept = False, True, False, False
+    for i in range(start, end):
+        unit = table[units[i]]
+        if unit == REMOVED:
+            removed, composing = True, True
+            continue
+        kind = kinds[unit]
+        if (removed and blank_before and kind & 1) or (composing and kind & 2):
+            return True
+        composing = composing and kind & 2 != 0
+        removed, blank_before, kept = False, kind & 1 != 0, True
+    return removed and blank_before and kept
 
 
 @njit(cache=True, nogil=True)

@@ -228,6 +228,7 @@ def _replace_letters(text: str, table: dict[int, str | None]) -> str:
 # (tests/test_arabic.py checks it on any text).
 
 _UTF16_DECODE = codecs.utf_16_le_decode
+_SPACE, _NEWLINE = ord(" "), ord("\n")
 
 
 @dataclass(frozen=True)
@@ -306,6 +307,15 @@ def _canonical_units() -> tuple[np.ndarray, np.ndarray]:
     return flagged, combining
 
 
+@lru_cache(maxsize=1)
+def _unit_kinds() -> np.ndarray:
+    """Per code unit: 1 for a space or newline, 2 for a character NFKC may change in context (`_units._unsettled`)."""
+    flagged, combining = _canonical_units()
+    kinds = np.where(flagged | (combining != 0), 2, 0).astype(np.uint8)
+    kinds[[_SPACE, _NEWLINE]] = 1
+    return kinds
+
+
 def canonical_letters_many(texts: Sequence[str]) -> list[str]:
     """`canonical_letters` of each text: the same strings, faster on a corpus (most texts need nothing, and
     one pass over all of them finds those that may).
@@ -361,14 +371,14 @@ def _normalised(array: _CodeUnits, fold_teh_marbuta: bool, fold_hamza: bool) -> 
     from toolkit import _units  # (numba is slow to import: only when a corpus comes)
 
     table = _fold_units(fold_teh_marbuta, fold_hamza)
-    units, starts, ends, lost = _units.folded(array.units, array.starts, array.ends, table)
+    units, starts, ends, unsettled = _units.folded(array.units, array.starts, array.ends, table, _unit_kinds())
     folded = _CodeUnits(units, starts, ends)
     normal = folded.texts()
     # The folds map letters to letters that compose with nothing left, and no letter to white space: only
-    # a text that lost a mark or a tatweel can be out of NFKC or untidy.
+    # where a mark or a tatweel went can a text be left out of NFKC or untidy (the loop flags those places).
     redo = [
         i
-        for i in np.flatnonzero(lost).tolist()
+        for i in np.flatnonzero(unsettled).tolist()
         if not (_is_tidy(normal[i]) and unicodedata.is_normalized("NFKC", normal[i]))
     ]
     for i in redo:
