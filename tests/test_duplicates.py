@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from toolkit.duplicates import (
     ParagraphRepeats,
     StoryDuplicates,
     StoryWords,
+    _earliest_pooled,
     distinct_paragraphs,
     duplicate_stories,
 )
@@ -79,6 +81,17 @@ def test_short_stories_are_duplicates_only_when_identical() -> None:
 def test_a_duplicate_of_a_duplicate_points_to_the_first() -> None:
     again = EDITED.replace("صباح اليوم", "صباح")
     assert duplicate_stories([STORY, EDITED, again]) == [None, 0, 0]
+
+
+def test_earliest_pooled_paragraph_of_a_word_even_when_a_hash_key_joins_two_stories() -> None:
+    # Paragraphs 0-3 are story 0, 4-6 story 1 (rank: place among the story's kept ones; index: in the story).
+    story_of = np.array([0, 0, 0, 0, 1, 1, 1])
+    rank = index = np.array([0, 1, 2, 3, 0, 1, 2])
+    # Runs of paragraphs holding a word: one story's (its first paragraph is never pooled), then a run that a
+    # key collision made of both stories' paragraphs: the smallest pooled index, not the run's first.
+    paragraph = np.array([0, 1, 2, 5, 6, 2, 4, 5, 0])
+    earliest = _earliest_pooled(np.array([0, 3, 5, 8]), paragraph, story_of, rank, index)
+    assert earliest.tolist() == [1, 1, 1, np.iinfo(np.int64).max]
 
 
 def test_words_narrowed_are_the_words_of_what_is_left() -> None:

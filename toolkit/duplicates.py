@@ -214,7 +214,9 @@ def _near_repeat_suspects(
     """
     story_of = words.story_of  # per paragraph
     rank = np.arange(len(story_of)) - words.first[story_of]  # its place among the kept
-    index = np.concatenate([kept[k] for k in compared])  # its index in the story
+    index = np.fromiter(  # its index in the story
+        itertools.chain.from_iterable(kept[k] for k in compared), dtype=np.int64, count=len(story_of)
+    )
     # (Story, word) key and paragraph packed in one number, sorted: np.sort is several times faster than an
     # argsort. The key keeps the top bits of a hash of both: two of a story's words share them with a
     # chance of about words**2 / 2**(64 - paragraph bits), under 1e-8 for a story of a thousand words.
@@ -229,8 +231,7 @@ def _near_repeat_suspects(
     paragraph = (packed & np.uint64((1 << paragraph_bits) - 1)).astype(np.int64)
     # The earliest pooled paragraph (not the first) holding each word, then: is it early enough?
     group_starts = np.flatnonzero(new_key)
-    poolable = np.where(rank[paragraph] >= 1, index[paragraph], np.iinfo(np.int64).max)
-    earliest = np.minimum.reduceat(poolable, group_starts)[np.cumsum(new_key) - 1]
+    earliest = _earliest_pooled(group_starts, paragraph, story_of, rank, index)[np.cumsum(new_key) - 1]
     in_pool = earliest <= index[paragraph] - 2
     n_words = np.bincount(paragraph, minlength=len(story_of))
     shared = np.bincount(paragraph, weights=in_pool, minlength=len(story_of))
@@ -258,6 +259,25 @@ def _near_repeat_suspects(
         for j, i in zip(later[close].tolist(), earlier[close].tolist(), strict=True):
             suspects.setdefault(compared[story_of[j]], {}).setdefault(int(index[j]), []).append(int(index[i]))
     return suspects
+
+
+def _earliest_pooled(
+    group_starts: np.ndarray, paragraph: np.ndarray, story_of: np.ndarray, rank: np.ndarray, index: np.ndarray
+) -> np.ndarray:
+    """Per word (a run of ``paragraph``, which holds it, from ``group_starts``): the smallest index of a
+    paragraph holding it that is not its story's first (none: the largest int64)."""
+    ends = np.append(group_starts[1:], len(paragraph))
+    # A run is one story's paragraphs in order, so its first paragraph that is not the story's first is its
+    # first or second: no minimum over the run is needed...
+    pick = group_starts + (rank[paragraph[group_starts]] == 0)
+    found = pick < ends
+    earliest = np.full(len(group_starts), np.iinfo(np.int64).max)
+    earliest[found] = index[paragraph[pick[found]]]
+    # ...unless two stories' words share a key (a hash collision): then the minimum, as the rule says.
+    for word in np.flatnonzero(story_of[paragraph[group_starts]] != story_of[paragraph[ends - 1]]).tolist():
+        run = paragraph[group_starts[word] : ends[word]]
+        earliest[word] = min(index[run[rank[run] >= 1]], default=np.iinfo(np.int64).max)
+    return earliest
 
 
 def _without_near_repeats(
