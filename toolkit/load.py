@@ -1183,16 +1183,8 @@ def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWord
 
 
 def _strings(values: list[str | None]) -> pd.api.extensions.ExtensionArray:
-    """A pyarrow-backed string array, built from the UTF-8 bytes (pa.array on long str objects is slower)."""
-    missing = np.array([value is None for value in values], dtype=bool)
-    encoded = [b"" if value is None else value.encode("utf-8") for value in values]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(item) for item in encoded], out=offsets[1:])
-    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
-    array = pa.LargeStringArray.from_buffers(
-        len(encoded), pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded)), validity, int(missing.sum())
-    )
-    return pd.array(array, dtype=_STRING)
+    """A pyarrow-backed string array."""
+    return pd.array(pa.array(values, type=pa.large_string()), dtype=_STRING)
 
 
 _HAS_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", re.IGNORECASE)
