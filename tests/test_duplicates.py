@@ -14,7 +14,7 @@ from toolkit.duplicates import (
     ParagraphRepeats,
     StoryDuplicates,
     StoryWords,
-    _earliest_pooled,
+    _earliest,
     distinct_paragraphs,
     duplicate_stories,
 )
@@ -83,15 +83,15 @@ def test_a_duplicate_of_a_duplicate_points_to_the_first() -> None:
     assert duplicate_stories([STORY, EDITED, again]) == [None, 0, 0]
 
 
-def test_earliest_pooled_paragraph_of_a_word_even_when_a_hash_key_joins_two_stories() -> None:
-    # Paragraphs 0-3 are story 0, 4-6 story 1 (rank: place among the story's kept ones; index: in the story).
+def test_earliest_paragraph_of_a_word_even_when_a_hash_key_joins_two_stories() -> None:
+    # Paragraphs 0-3 are story 0, 4-6 story 1 (index: the paragraph's place in its story).
     story_of = np.array([0, 0, 0, 0, 1, 1, 1])
-    rank = index = np.array([0, 1, 2, 3, 0, 1, 2])
-    # Runs of paragraphs holding a word: one story's (its first paragraph is never pooled), then a run that a
-    # key collision made of both stories' paragraphs: the smallest pooled index, not the run's first.
-    paragraph = np.array([0, 1, 2, 5, 6, 2, 4, 5, 0])
-    earliest = _earliest_pooled(np.array([0, 3, 5, 8]), paragraph, story_of, rank, index)
-    assert earliest.tolist() == [1, 1, 1, np.iinfo(np.int64).max]
+    index = np.array([1, 2, 3, 4, 2, 3, 1])
+    # Runs of paragraphs holding a word: one story's, then a run that a key collision made of both stories'
+    # paragraphs: the smallest index, not the run's first paragraph's.
+    paragraph = np.array([1, 2, 3, 4, 5, 2, 6])
+    earliest = _earliest(np.array([0, 3, 5]), paragraph, story_of, index)
+    assert earliest.tolist() == [2, 2, 1]
 
 
 def test_words_narrowed_are_the_words_of_what_is_left() -> None:

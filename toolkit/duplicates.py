@@ -173,7 +173,9 @@ def distinct_paragraphs(
     compared = [k for k, indices in enumerate(kept) if len(indices) > 3]
     suspects = {}
     if compared:
-        suspects = _near_repeat_suspects(words.kept(kept, compared), kept, compared, repeats)
+        # A story's first paragraph is never pooled, and none is two before it: it need not be counted.
+        rest = [indices[1:] for indices in kept]
+        suspects = _near_repeat_suspects(words.kept(rest, compared), rest, compared, repeats)
     for k, story_suspects in suspects.items():
         kept[k] = _without_near_repeats(stories[k], kept[k], story_suspects, repeats)
     return kept
@@ -203,19 +205,18 @@ def _first_occurrences(paragraphs: Sequence[str]) -> list[int]:
 
 
 def _near_repeat_suspects(
-    words: StoryWords, kept: list[list[int]], compared: list[int], repeats: ParagraphRepeats
+    words: StoryWords, rest: list[list[int]], compared: list[int], repeats: ParagraphRepeats
 ) -> dict[int, set[int]]:
     """Story -> the indices of its paragraphs that pass the word pre-filter, for all stories at once.
 
-    ``words``: the kept paragraphs of the compared stories. A paragraph passes when it has ``min_words``
-    distinct words, at least `_PREFILTER_SHARE` of them in the pool (the paragraphs before it, less the
-    first one and the one right before it), and as many in one paragraph of the pool. This holds for every
-    near repeat, so the others need no closer look.
+    ``words``: the kept paragraphs of the compared stories but their first ones, ``rest``. A paragraph
+    passes when it has ``min_words`` distinct words, at least `_PREFILTER_SHARE` of them in the pool (the
+    paragraphs before it, less the first one and the one right before it), and as many in one paragraph of
+    the pool. This holds for every near repeat, so the others need no closer look.
     """
     story_of = words.story_of  # per paragraph
-    rank = np.arange(len(story_of)) - words.first[story_of]  # its place among the kept
     index = np.fromiter(  # its index in the story
-        itertools.chain.from_iterable(kept[k] for k in compared), dtype=np.int64, count=len(story_of)
+        itertools.chain.from_iterable(rest[k] for k in compared), dtype=np.int64, count=len(story_of)
     )
     # (Story, word) key and paragraph packed in one number, sorted: np.sort is several times faster than an
     # argsort. The key keeps the top bits of a hash of both: two of a story's words share them with a
@@ -229,9 +230,9 @@ def _near_repeat_suspects(
     packed = packed[_new(packed)]  # each word once a paragraph
     new_key = _new(packed >> np.uint64(paragraph_bits))
     paragraph = (packed & np.uint64((1 << paragraph_bits) - 1)).astype(np.int64)
-    # The earliest pooled paragraph (not the first) holding each word, then: is it early enough?
+    # The earliest paragraph holding each word, then: is it early enough?
     group_starts = np.flatnonzero(new_key)
-    earliest = _earliest_pooled(group_starts, paragraph, story_of, rank, index)[np.cumsum(new_key) - 1]
+    earliest = _earliest(group_starts, paragraph, story_of, index)[np.cumsum(new_key) - 1]
     in_pool = earliest <= index[paragraph] - 2
     n_words = np.bincount(paragraph, minlength=len(story_of))
     shared = np.bincount(paragraph, weights=in_pool, minlength=len(story_of))
@@ -252,7 +253,6 @@ def _near_repeat_suspects(
         later, earlier = later_ones[pairs.row], pairs.col
         close = (
             (story_of[earlier] == story_of[later])
-            & (rank[earlier] >= 1)
             & (index[earlier] <= index[later] - 2)
             & (pairs.data >= _PREFILTER_SHARE * n_words[later])
         )
@@ -261,22 +261,15 @@ def _near_repeat_suspects(
     return suspects
 
 
-def _earliest_pooled(
-    group_starts: np.ndarray, paragraph: np.ndarray, story_of: np.ndarray, rank: np.ndarray, index: np.ndarray
-) -> np.ndarray:
+def _earliest(group_starts: np.ndarray, paragraph: np.ndarray, story_of: np.ndarray, index: np.ndarray) -> np.ndarray:
     """Per word (a run of ``paragraph``, which holds it, from ``group_starts``): the smallest index of a
-    paragraph holding it that is not its story's first (none: the largest int64)."""
-    ends = np.append(group_starts[1:], len(paragraph))
-    # A run is one story's paragraphs in order, so its first paragraph that is not the story's first is its
-    # first or second: no minimum over the run is needed...
-    pick = group_starts + (rank[paragraph[group_starts]] == 0)
-    found = pick < ends
-    earliest = np.full(len(group_starts), np.iinfo(np.int64).max)
-    earliest[found] = index[paragraph[pick[found]]]
+    paragraph holding it."""
+    # A run is one story's paragraphs in order, so its first has the smallest index...
+    earliest = index[paragraph[group_starts]]
     # ...unless two stories' words share a key (a hash collision): then the minimum, as the rule says.
+    ends = np.append(group_starts[1:], len(paragraph))
     for word in np.flatnonzero(story_of[paragraph[group_starts]] != story_of[paragraph[ends - 1]]).tolist():
-        run = paragraph[group_starts[word] : ends[word]]
-        earliest[word] = min(index[run[rank[run] >= 1]], default=np.iinfo(np.int64).max)
+        earliest[word] = index[paragraph[group_starts[word] : ends[word]]].min()
     return earliest
 
 
