@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -159,14 +160,33 @@ def test_normalise_many_settles_what_removing_a_mark_unsettles() -> None:
 @given(texts=TEXTS)
 def test_normalised_paragraphs_are_the_lines_normalised(texts: list[str]) -> None:
     canonical = [canonical_letters(text) for text in texts]
-    paragraphs, words = normalised_paragraphs(canonical)
+    paragraphs = normalised_paragraphs(canonical)
     lines = [[line for line in text.split("\n") if line] for text in canonical]
-    assert paragraphs == [[normalise(line) for line in text_lines] for text_lines in lines]
+    assert list(paragraphs) == [[normalise(line) for line in text_lines] for text_lines in lines]
     flat = [paragraph for text in paragraphs for paragraph in text]
     again = hashed_words(flat)
-    assert words.text_index.tolist() == again.text_index.tolist()
-    assert words.lengths.tolist() == again.lengths.tolist()
-    assert words.hashes.tolist() == again.hashes.tolist()
+    assert paragraphs.words.text_index.tolist() == again.text_index.tolist()
+    assert paragraphs.words.lengths.tolist() == again.lengths.tolist()
+    assert paragraphs.words.hashes.tolist() == again.hashes.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=TEXTS, data=st.data())
+def test_paragraphs_written_as_utf8_rows(texts: list[str], data: st.DataObject) -> None:
+    # Rows of chosen paragraphs (any, in any order, repeated or none), a blank line apart: the bytes
+    # Python's encoder writes, as they stand and normalised.
+    canonical = [canonical_letters(text) for text in texts]
+    paragraphs = normalised_paragraphs(canonical)
+    original = [line for text in canonical for line in text.split("\n") if line]
+    normal = [paragraph for text in paragraphs for paragraph in text]
+    row = st.lists(st.integers(0, len(original) - 1), max_size=4) if original else st.just([])
+    rows = data.draw(st.lists(row, max_size=6))
+    pieces = np.array([p for row in rows for p in row], dtype=np.int64)
+    bounds = np.cumsum([0] + [len(row) for row in rows])
+    for lines, normalised in ((original, False), (normal, True)):
+        encoded, offsets = paragraphs.utf8_joined(pieces, bounds, normalised=normalised)
+        expected = ["\n\n".join(lines[p] for p in row).encode("utf-8") for row in rows]
+        assert [encoded[a:b].tobytes() for a, b in itertools.pairwise(offsets.tolist())] == expected
 
 
 def test_normalise_many_on_the_seed_paragraphs(seed_page: Path) -> None:

@@ -78,6 +78,14 @@ def test_short_stories_are_duplicates_only_when_identical() -> None:
     assert duplicate_stories([STORY, EDITED, STORY], duplicates=short) == [None, None, 0]
 
 
+def test_identical_means_the_same_paragraphs_in_the_same_order() -> None:
+    short = StoryDuplicates(min_words=200)
+    reordered = "\n\n".join([QUAKE, LEDE, RESCUE, SCHOOLS])
+    split_elsewhere = STORY.replace("\n\n", " ", 1)  # the same words, one paragraph fewer
+    stories = [STORY, reordered, split_elsewhere, STORY + "\n\n" + SCHOOLS, reordered]
+    assert duplicate_stories(stories, duplicates=short) == [None, None, None, None, 1]
+
+
 def test_a_duplicate_of_a_duplicate_points_to_the_first() -> None:
     again = EDITED.replace("صباح اليوم", "صباح")
     assert duplicate_stories([STORY, EDITED, again]) == [None, 0, 0]

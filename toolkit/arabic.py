@@ -30,6 +30,7 @@ import numpy as np
 
 __all__ = [
     "TOKEN_PATTERN",
+    "Paragraphs",
     "arabic_stop_words",
     "canonical_letters",
     "canonical_letters_many",
@@ -265,10 +266,11 @@ class _CodeUnits:
             done = self.ends[i]
         return _CodeUnits._joined(np.concatenate([*pieces, self.units[done:]]), lengths)
 
-    def texts(self) -> list[str]:
+    def texts(self, first: int = 0, stop: int | None = None) -> list[str]:
+        """Texts ``first`` to ``stop`` (all by default)."""
         # Text by text, for the same reason as in `of`.
-        data = memoryview(self.units.tobytes())
-        starts, ends = (2 * self.starts).tolist(), (2 * self.ends).tolist()
+        data = memoryview(self.units).cast("B")
+        starts, ends = (2 * self.starts[first:stop]).tolist(), (2 * self.ends[first:stop]).tolist()
         return [_UTF16_DECODE(data[start:end], "surrogatepass")[0] for start, end in zip(starts, ends, strict=True)]
 
 
@@ -344,46 +346,71 @@ def normalise_many(
     ['وزير الدفاع', 'تشهد امطارا']
     """
     canonical = texts if assume_canonical else canonical_letters_many(texts)
-    return _normalised(_CodeUnits.of(canonical), fold_teh_marbuta, fold_hamza)[0]
+    return _normalised(_CodeUnits.of(canonical), fold_teh_marbuta, fold_hamza).texts()
 
 
-def normalised_paragraphs(texts: Sequence[str]) -> tuple[list[list[str]], HashedWords]:
-    """Each text's paragraphs (its lines that are not empty) normalised, and their words hashed (``text_index``
-    numbers the paragraphs through all texts). The texts come from `canonical_letters`.
+def normalised_paragraphs(texts: Sequence[str]) -> Paragraphs:
+    """Each text's paragraphs (its lines that are not empty) as they stand and normalised, and their words
+    hashed. The texts come from `canonical_letters`.
 
-    >>> paragraphs, words = normalised_paragraphs(["زلزالٌ قوي\\n\\nهزة", "مطر"])
-    >>> paragraphs, words.text_index.tolist()
+    >>> paragraphs = normalised_paragraphs(["زلزالٌ قوي\\n\\nهزة", "مطر"])
+    >>> list(paragraphs), paragraphs.words.text_index.tolist()
     ([['زلزال قوي', 'هزة'], ['مطر']], [0, 0, 1, 2])
     """
     from toolkit import _units
 
     array = _CodeUnits.of(texts)
     starts, ends, counts = _units.lines(array.units, array.starts, array.ends)
-    normal, folded, redone = _normalised(_CodeUnits(array.units, starts, ends), False, False)
-    words = _hashed(folded.replaced({i: normal[i] for i in redone}) if redone else folded)
-    ends = np.cumsum(counts).tolist()
-    return [normal[end - count : end] for end, count in zip(ends, counts.tolist(), strict=True)], words
+    lines = _CodeUnits(array.units, starts, ends)
+    normal = _normalised(lines, False, False)
+    return Paragraphs(lines, normal, np.concatenate(([0], np.cumsum(counts))), _hashed(normal))
 
 
-def _normalised(array: _CodeUnits, fold_teh_marbuta: bool, fold_hamza: bool) -> tuple[list[str], _CodeUnits, list[int]]:
-    """The normalised texts of an array of canonical texts; the array they come from, which holds them all but
-    the redone ones: those numbered in the list, normalised one by one after it."""
+def _normalised(array: _CodeUnits, fold_teh_marbuta: bool, fold_hamza: bool) -> _CodeUnits:
+    """The normalised texts of an array of canonical texts."""
     from toolkit import _units  # (numba is slow to import: only when a corpus comes)
 
     table = _fold_units(fold_teh_marbuta, fold_hamza)
     units, starts, ends, unsettled = _units.folded(array.units, array.starts, array.ends, table, _unit_kinds())
     folded = _CodeUnits(units, starts, ends)
-    normal = folded.texts()
     # The folds map letters to letters that compose with nothing left, and no letter to white space: only
     # where a mark or a tatweel went can a text be left out of NFKC or untidy (the loop flags those places).
-    redo = [
-        i
-        for i in np.flatnonzero(unsettled).tolist()
-        if not (_is_tidy(normal[i]) and unicodedata.is_normalized("NFKC", normal[i]))
-    ]
-    for i in redo:
-        normal[i] = _composed_and_tidy(normal[i])
-    return normal, folded, redo
+    redone = {}
+    for i in np.flatnonzero(unsettled).tolist():
+        text = folded.texts(i, i + 1)[0]
+        if (settled := _composed_and_tidy(text)) != text:
+            redone[i] = settled
+    return folded.replaced(redone) if redone else folded
+
+
+@dataclass(frozen=True, eq=False)
+class Paragraphs(Sequence[list[str]]):
+    """Some texts' paragraphs, made by `normalised_paragraphs`: ``paragraphs[k]`` is text k's paragraphs
+    normalised (decoded when asked for: a corpus's paragraphs stay in two arrays).
+
+    Paragraphs are numbered through all texts: text k's are ``first[k]`` to ``first[k + 1] - 1``.
+    `utf8_joined` writes chosen paragraphs of each row of a table as UTF-8, for an Arrow string column.
+    """
+
+    original: _CodeUnits  # each paragraph as it stands
+    normalised: _CodeUnits  # each paragraph normalised
+    first: np.ndarray
+    words: HashedWords  # text_index: the paragraph
+
+    def __len__(self) -> int:
+        return len(self.first) - 1
+
+    def __getitem__(self, k: int) -> list[str]:  # type: ignore[override]
+        k = range(len(self))[k]
+        return self.normalised.texts(int(self.first[k]), int(self.first[k + 1]))
+
+    def utf8_joined(self, pieces: np.ndarray, bounds: np.ndarray, *, normalised: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Per row r, paragraphs ``pieces[bounds[r]:bounds[r + 1]]`` (numbers) joined by a blank line, as they
+        stand or normalised: UTF-8 bytes, and each row's offset into them (one more: the end)."""
+        from toolkit import _units
+
+        array = self.normalised if normalised else self.original
+        return _units.utf8_joined(array.units, array.starts, array.ends, pieces, bounds)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from toolkit.arabic import HashedWords, hashed_words, tokenize
+from toolkit.arabic import HashedWords, Paragraphs, hashed_words, tokenize
 
 __all__ = ["ParagraphRepeats", "StoryDuplicates", "StoryWords", "distinct_paragraphs", "duplicate_stories"]
 
@@ -64,17 +64,18 @@ class StoryWords:
     first: np.ndarray  # per story: its first paragraph's number (one more entry: the number of paragraphs)
 
     @classmethod
-    def of(cls, stories: Sequence[Sequence[str]], *, words: HashedWords | None = None) -> StoryWords:
-        """The words of each story's paragraphs (normalised text); ``words``: their `hashed_words`, if known.
+    def of(cls, stories: Sequence[Sequence[str]]) -> StoryWords:
+        """The words of each story's paragraphs (normalised text; `toolkit.arabic.Paragraphs` have theirs).
 
         >>> StoryWords.of([["زلزال قوي", "هزة"], []]).words.text_index.tolist()
         [0, 0, 1]
         """
-        sizes = np.array([len(story) for story in stories], dtype=np.int64)
-        first = np.concatenate(([0], np.cumsum(sizes)))
-        if words is None:
+        if isinstance(stories, Paragraphs):
+            first, words = stories.first, stories.words
+        else:
+            first = np.concatenate(([0], np.cumsum([len(story) for story in stories], dtype=np.int64)))
             words = hashed_words([paragraph for story in stories for paragraph in story])
-        return cls(words, np.repeat(np.arange(len(stories)), sizes), first)
+        return cls(words, np.repeat(np.arange(len(first) - 1), np.diff(first)), first)
 
     def kept(self, paragraphs: Sequence[Sequence[int]], stories: Sequence[int] | None = None) -> StoryWords:
         """Only these paragraphs of each story (indices as in `of`), of these stories (increasing; all)."""
@@ -154,7 +155,8 @@ def distinct_paragraphs(
     """For each story (its paragraphs, normalised), the indices of the paragraphs to keep, in order.
 
     Empty paragraphs go, an identical repeat goes (the first is kept), and so does a near repeat as
-    ``repeats`` defines it. ``words``: ``StoryWords.of(stories)``, when the caller has it already.
+    ``repeats`` defines it. ``words``: ``StoryWords.of(stories)``, when the caller has it already. Only the
+    stories that the word counts single out are read (`toolkit.arabic.Paragraphs` decodes those alone).
 
     >>> quake = "وقالت هيئة الارصاد ان زلزالا بقوة 5 درجات ضرب مدينة بشاور شمال غرب باكستان صباح اليوم"
     >>> again = "وقالت الهيئة ان زلزالا بقوة 5 درجات ضرب مدينة بشاور شمال غرب باكستان"
@@ -165,9 +167,10 @@ def distinct_paragraphs(
     """
     repeats = repeats or ParagraphRepeats()
     words = words or StoryWords.of(stories)
+    sizes = np.diff(words.first).tolist()
     kept = [
-        _first_occurrences(paragraphs) if look else list(range(len(paragraphs)))
-        for paragraphs, look in zip(stories, _with_repeats_or_blanks(words), strict=True)
+        _first_occurrences(stories[k]) if look else list(range(size))
+        for k, (size, look) in enumerate(zip(sizes, _with_repeats_or_blanks(words), strict=True))
     ]
     # Near repeats need a lede, an earlier paragraph and one in between: more than three paragraphs.
     compared = [k for k, indices in enumerate(kept) if len(indices) > 3]
@@ -330,7 +333,7 @@ def duplicate_stories(
     Identical texts repeat the first of them; stories of ``min_words`` words or more also repeat an
     earlier one whose word 3-gram set has a Jaccard index of at least ``jaccard`` with theirs. A story
     always points to one that repeats nothing. ``words``: the stories' `StoryWords`, when the caller has
-    them already.
+    them already (then only the texts of stories whose words hash alike are read).
 
     >>> wire = "اعلنت وزارة الدفاع الباكستانية اليوم عن توقيع اتفاق للتعاون العسكري مع ايران يشمل التدريب"
     >>> duplicate_stories([wire, "خبر اخر", wire], duplicates=StoryDuplicates(min_words=5))
@@ -343,13 +346,12 @@ def duplicate_stories(
     ).tolist()
     first_of: dict[int, int] = {}
     by_text: dict[str, int] = {}
-    compared = np.zeros(len(texts), dtype=bool)  # long stories that repeat no earlier text exactly
-    for k, text in enumerate(texts):
-        original = by_text.setdefault(text, k)
+    for k in _alike(words).tolist():  # (the others repeat no text exactly)
+        original = by_text.setdefault(texts[k], k)
         if original != k:
             first_of[k] = original
-        elif long_enough[k]:
-            compared[k] = True
+    compared = np.array(long_enough, dtype=bool)  # long stories that repeat no earlier text exactly
+    compared[list(first_of)] = False
     grams = _Trigrams.of(words, compared)
     for later, candidates in _candidate_pairs(grams, duplicates.jaccard).items():
         for earlier in candidates:
@@ -357,6 +359,22 @@ def duplicate_stories(
                 first_of[later] = first_of.get(earlier, earlier)
                 break
     return [first_of.get(k) for k in range(len(texts))]
+
+
+def _alike(words: StoryWords) -> np.ndarray:
+    """The stories (numbers, increasing) whose paragraphs' hashes, in order, are another story's too."""
+    story_of, hashes = words.story_of, words.words.text_hashes
+    # Each paragraph's hash mixed with its place in the story, summed per story (mod 2**64).
+    place = (np.arange(len(story_of)) - words.first[story_of]).astype(np.uint64)
+    mixed = (hashes ^ place * _MIX[1]) * _MIX[0]
+    mixed ^= mixed >> np.uint64(31)
+    sums = np.concatenate((np.zeros(1, np.uint64), np.cumsum(mixed, dtype=np.uint64)))
+    story = (sums[words.first[1:]] - sums[words.first[:-1]]) ^ (np.diff(words.first).astype(np.uint64) * _MIX[0])
+    order = np.argsort(story, kind="stable")
+    same = story[order[1:]] == story[order[:-1]]
+    alike = np.zeros(len(story), dtype=bool)
+    alike[order[1:][same]] = alike[order[:-1][same]] = True
+    return np.flatnonzero(alike)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ import pyarrow as pa
 from isal import igzip, isal_zlib
 
 from toolkit.arabic import (
+    Paragraphs,
     canonical_letters,
     canonical_letters_many,
     is_arabic,
@@ -1034,72 +1035,92 @@ def _is_headline(line: str, max_words: int) -> bool:
 
 def _stories_rows(
     records: list[_Record], rules: BoilerplateRules
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]], StoryWords]:
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]], StoryWords, _Texts]:
     """The rows of some pages or export records (each: its story, embedded stories, headlines), the
-    records that give none, and the words of the story rows (for finding duplicates). The text steps run
-    on all records at once."""
+    records that give none, the words of the story rows (for finding duplicates) and the rows' texts. The
+    text steps run on all records at once."""
     texts = canonical_letters_many([html.unescape(record.text) for record in records])
     pages = [_split_page(text, rules, markers) for text, markers in zip(texts, rules.with_markers(texts), strict=True)]
     # Blocks of paragraphs, normalised and hashed together: each page's story, then for each embedded
-    # story its title (which stands for the story when it has no text left) and its text.
+    # story its title (which stands for the story when it has no text left) and its text; then the pages'
+    # headlines, a block each.
     blocks = [block for page in pages for block in (page.story, *(b for pair in page.embedded for b in pair))]
-    norms, words = normalised_paragraphs(blocks)
-    words = StoryWords.of(norms, words=words)
-    kept = distinct_paragraphs(norms, repeats=rules.paragraph_repeats, words=words)
+    paragraphs = normalised_paragraphs(blocks + [headline for page in pages for headline in page.headlines])
+    words = StoryWords.of(paragraphs)
+    kept = distinct_paragraphs(paragraphs, repeats=rules.paragraph_repeats, words=words)
     titles = canonical_letters_many([record.title or "" for record in records])
     record_titles = [title if record.title else None for record, title in zip(records, titles, strict=True)]
-    headlines = iter(normalise_many([h for page in pages for h in page.headlines], assume_canonical=True))
+    first = paragraphs.first.tolist()
     rows: list[dict[str, Any]] = []
     rejected: list[tuple[str, str]] = []
     story_blocks: list[int] = []  # the block of each story row
-    block = 0
+    pieces: list[int] = []  # the paragraphs of each row, one row after the other
+    bounds = [0]  # where each row's paragraphs end in pieces
+    block, headline = 0, len(blocks)
     for record, page, title in zip(records, pages, record_titles, strict=True):
         here, block = block, block + 1 + 2 * len(page.embedded)
-        headline_norms = [next(headlines) for _ in page.headlines]
+        headlines, headline = range(headline, headline + len(page.headlines)), headline + len(page.headlines)
         if not kept[here]:
             rejected.append((record.origin, "no story text left after removing boilerplate"))
             continue
-        # An embedded story with no text left is its title.
-        story = [here] + [b + 1 if kept[b + 1] else b for b in range(here + 1, block, 2)]
-        story_blocks.extend(story)
-        paragraphs = [_Paragraphs.kept(blocks[b], norms[b], kept[b]) for b in story]
-        rows.extend(_record_rows(record, page, title, paragraphs, headline_norms))
-    return rows, rejected, words.kept(kept, story_blocks)
+        # An embedded story with no text left is its title (all its lines, when none is kept).
+        for b in [here] + [b + 1 if kept[b + 1] else b for b in range(here + 1, block, 2)]:
+            kept[b] = kept[b] or list(range(first[b + 1] - first[b]))
+            story_blocks.append(b)
+            pieces.extend([first[b] + i for i in kept[b]])
+            bounds.append(len(pieces))
+        for b in headlines:
+            pieces.append(first[b])
+            bounds.append(len(pieces))
+        rows.extend(_record_rows(record, page, title))
+    row_texts = _Texts.of(paragraphs, np.array(pieces, dtype=np.int64), np.array(bounds, dtype=np.int64))
+    return rows, rejected, words.kept(kept, story_blocks), row_texts
 
 
 @dataclass(frozen=True)
-class _Paragraphs:
-    """A story's paragraphs as a reader sees them (canonical text, a blank line apart) and normalised."""
+class _Texts:
+    """The ``text``, ``text_norm`` and ``n_words`` columns of some rows."""
 
-    text: str
-    norms: list[str]
+    text: pa.Array
+    text_norm: pa.Array
+    n_words: np.ndarray
 
     @classmethod
-    def kept(cls, block: str, norms: list[str], kept: list[int]) -> _Paragraphs:
-        """The ``kept`` paragraphs of a block (all of them when none is: a title standing for its story)."""
-        if len(kept) == len(norms) or not kept:  # most blocks
-            # A block's lines are tidy, with at most one blank line between them.
-            return cls(block.replace("\n\n", "\n").replace("\n", "\n\n"), norms)
-        lines = [line for line in block.split("\n") if line]
-        return cls("\n\n".join([lines[i] for i in kept]), [norms[i] for i in kept])
+    def of(cls, paragraphs: Paragraphs, pieces: np.ndarray, bounds: np.ndarray) -> _Texts:
+        """Row r: paragraphs ``pieces[bounds[r]:bounds[r + 1]]``, a blank line apart (Arrow strings written
+        from the paragraphs' arrays: no Python string per row)."""
+        words = np.bincount(paragraphs.words.text_index, minlength=len(paragraphs.original.starts))
+        total = np.concatenate(([0], np.cumsum(words[pieces])))
+        return cls(
+            _arrow_strings(*paragraphs.utf8_joined(pieces, bounds, normalised=False)),
+            _arrow_strings(*paragraphs.utf8_joined(pieces, bounds, normalised=True)),
+            total[bounds[1:]] - total[bounds[:-1]],
+        )
+
+    @classmethod
+    def joined(cls, parts: Sequence[_Texts]) -> _Texts:
+        return cls(
+            pa.concat_arrays([part.text for part in parts]),
+            pa.concat_arrays([part.text_norm for part in parts]),
+            np.concatenate([part.n_words for part in parts]),
+        )
 
 
-def _record_rows(
-    record: _Record, page: _Page, title: str | None, stories: list[_Paragraphs], headline_norms: list[str]
-) -> list[dict[str, Any]]:
-    """The rows of one page or export record: its story, then embedded stories, then headlines.
+def _arrow_strings(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
+    """An Arrow large_string array from its buffers: UTF-8 bytes and each string's offset into them."""
+    return pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
 
-    ``stories``: the paragraphs of the page's story, then of each embedded story (its title alone when
-    it has no text left: such a story is a headline that came with the block of a story).
-    """
+
+def _record_rows(record: _Record, page: _Page, title: str | None) -> list[dict[str, Any]]:
+    """The rows of one page or export record but their texts: its story, then embedded stories, then
+    headlines (an embedded story with no text left is its title: a headline that came with a story's block)."""
     article_id, source, origin = record.article_id, record.source or page.source, record.origin
     tags = record.tags + [tag for tag in page.tags if tag not in record.tags] if page.tags else record.tags
-    rows = [_row(article_id, "article", None, title, stories[0], source, origin, record, tags)]
-    for number, ((title, _), paragraphs) in enumerate(zip(page.embedded, stories[1:], strict=True), start=1):
-        rows.append(_row(f"{article_id}#e{number}", "embedded", article_id, title, paragraphs, source, origin))
-    for number, (headline, norm) in enumerate(zip(page.headlines, headline_norms, strict=True), start=1):
-        paragraphs = _Paragraphs(headline, [norm])
-        rows.append(_row(f"{article_id}#h{number}", "headline", article_id, headline, paragraphs, source, origin))
+    rows = [_row(article_id, "article", None, title, source, origin, record, tags)]
+    for number, (title, _) in enumerate(page.embedded, start=1):
+        rows.append(_row(f"{article_id}#e{number}", "embedded", article_id, title, source, origin))
+    for number, headline in enumerate(page.headlines, start=1):
+        rows.append(_row(f"{article_id}#h{number}", "headline", article_id, headline, source, origin))
     return rows
 
 
@@ -1108,47 +1129,43 @@ def _row(
     kind: str,
     parent_id: str | None,
     title: str | None,
-    paragraphs: _Paragraphs,
     source: str | None,
     origin: str,
     record: _Record | None = None,
     tags: list[str] | None = None,
 ) -> dict[str, Any]:
     """A row; ``record`` and ``tags`` for a page's own story, which has the record's date, url and category."""
-    text_norm = "\n\n".join(paragraphs.norms)
     return {
         "article_id": article_id,
         "kind": kind,
         "parent_id": parent_id,
         "title": title,
-        "text": paragraphs.text,
-        "text_norm": text_norm,
         "source": source,
         "published_at": record and record.published,
         "url": record and record.url,
         "tags": tags or [],
         "category": record and record.category,
         "origin": origin,
-        # Normalised paragraphs are one line each, with single spaces.
-        "n_words": text_norm.count(" ") + len(paragraphs.norms) - paragraphs.norms.count(""),
     }
 
 
 # ---------------------------------------------------------------- duplicates
 
 
-def _duplicate_of(rows: list[dict[str, Any]], duplicates: StoryDuplicates, words: StoryWords) -> list[str | None]:
+def _duplicate_of(
+    rows: list[dict[str, Any]], duplicates: StoryDuplicates, words: StoryWords, text_norm: pa.Array
+) -> list[str | None]:
     """For each row, the article_id of the first row it repeats, or None.
 
     Stories (articles, embedded) repeat a story as `toolkit.duplicates.duplicate_stories` finds. A headline
     repeats an earlier row whose title (or headline) is the same after normalisation. A row always points
-    to a row that repeats nothing. ``words``: the words of the story rows, in order.
+    to a row that repeats nothing. ``words``: the words of the story rows, in order; ``text_norm``: the
+    rows' normalised texts.
     """
     stories = [k for k, row in enumerate(rows) if row["kind"] != "headline"]
-    texts = [rows[k]["text_norm"] for k in stories]
     first_of = {
         stories[k]: stories[first]
-        for k, first in enumerate(duplicate_stories(texts, duplicates=duplicates, words=words))
+        for k, first in enumerate(duplicate_stories(_Strings(text_norm, stories), duplicates=duplicates, words=words))
         if first is not None
     }
     titled = [k for k, row in enumerate(rows) if row["kind"] == "headline" or row["title"]]
@@ -1157,7 +1174,7 @@ def _duplicate_of(rows: list[dict[str, Any]], duplicates: StoryDuplicates, words
     seen_titles: dict[str, int] = {}
     for k in titled:
         headline = rows[k]["kind"] == "headline"
-        title = rows[k]["text_norm"] if headline else next(title_norms)
+        title = text_norm[k].as_py() if headline else next(title_norms)
         if headline and title in seen_titles:
             first_of[k] = seen_titles[title]
         if title:
@@ -1165,18 +1182,33 @@ def _duplicate_of(rows: list[dict[str, Any]], duplicates: StoryDuplicates, words
     return [rows[first_of[k]]["article_id"] if k in first_of else None for k in range(len(rows))]
 
 
+class _Strings(Sequence[str]):
+    """Some items of an Arrow string array, each made a Python string when asked for."""
+
+    def __init__(self, array: pa.Array, items: list[int]) -> None:
+        self.array, self.items = array, items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, k: int) -> str:  # type: ignore[override]
+        return self.array[self.items[k]].as_py()
+
+
 # ---------------------------------------------------------------- assembling the frame
 
 
-def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWords) -> pd.DataFrame:
-    columns = {c: [row[c] for row in rows] for c in ARTICLE_COLUMNS if c not in ("published_at", "duplicate_of")}
+def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWords, texts: _Texts) -> pd.DataFrame:
+    columns = {c: [row[c] for row in rows] for c in rows[0] if c != "published_at"}
     frame = pd.DataFrame(
         {
             **{c: _strings(v) for c, v in columns.items() if ARTICLE_COLUMNS[c] == _STRING},
+            "text": pd.array(texts.text, dtype=_STRING),
+            "text_norm": pd.array(texts.text_norm, dtype=_STRING),
             "published_at": _utc_times([row["published_at"] for row in rows], columns["source"], rules.time_zones),
             "tags": pd.array(columns["tags"], dtype=_TAGS),
-            "n_words": np.array(columns["n_words"], dtype="int64"),
-            "duplicate_of": _strings(_duplicate_of(rows, rules.story_duplicates, words)),
+            "n_words": texts.n_words,
+            "duplicate_of": _strings(_duplicate_of(rows, rules.story_duplicates, words, texts.text_norm)),
         }
     )
     return frame[list(ARTICLE_COLUMNS)]
@@ -1293,6 +1325,7 @@ def _load_articles(
     rejections: list[tuple[str, str]] = []
     used_ids: set[str] = set()
     story_words: list[StoryWords] = []
+    texts: list[_Texts] = []
     for item in _with_progress(files, progress):
         # A file's records are cleaned together; its rejections are listed in the order of its records.
         records: list[_Record] = []
@@ -1307,9 +1340,12 @@ def _load_articles(
             place[record.origin if isinstance(record, _Record) else record[0]] = number
         # A batch at a time: the arrays of its text steps stay small enough for the CPU cache.
         for first in range(0, len(records), _RECORDS_AT_A_TIME):
-            batch_rows, not_cleaned, batch_words = _stories_rows(records[first : first + _RECORDS_AT_A_TIME], compiled)
+            batch_rows, not_cleaned, batch_words, batch_texts = _stories_rows(
+                records[first : first + _RECORDS_AT_A_TIME], compiled
+            )
             rows.extend(batch_rows)
             story_words.append(batch_words)
+            texts.append(batch_texts)
             rejected.extend(not_cleaned)
         rejected.sort(key=lambda rejection: place[rejection[0]])
         if rejected and on_error == "raise":
@@ -1318,7 +1354,7 @@ def _load_articles(
     if not rows:
         first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
         raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
-    articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words)))
+    articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words), _Texts.joined(texts)))
     articles.attrs["rejections"] = _rejection_records(rejections)
     if rejections:
         pages = articles["origin"].nunique() + len(rejections)
