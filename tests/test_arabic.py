@@ -93,7 +93,7 @@ def test_stop_words_extend_with_words_and_a_file(tmp_path) -> None:
 
 ARABIC_TEXT = st.text(
     alphabet=st.sampled_from(
-        list("اأإآٱىيوؤئةهـءبلم ی\u06d5\u06c1ۀکًٌٍَُِّْٰٕٓٔ٣۴٫\u200b\u200f\u00a0\u3000\n\r\t\u2028ﻷﯼﺍﻟ\ufe70a\u0301")
+        list("اأإآٱىيوؤئةهـءبلم ی\u06d5\u06c1ۀکًٌٍَُِّْٰٕٓٔ٣۴٫\u200b\u200f\u00a0\u3000\n\r\t\u2028\x1c\x85ﻷﯼﺍﻟ\ufe70a\u0301")
     ),
     max_size=30,
 )
@@ -135,6 +135,13 @@ def test_normalise_many_gives_what_normalise_gives(texts: list[str], teh: bool, 
 @given(texts=TEXTS)
 def test_canonical_letters_many_gives_what_canonical_letters_gives(texts: list[str]) -> None:
     assert canonical_letters_many(texts) == [canonical_letters(text) for text in texts]
+
+
+def test_line_breaks_of_every_kind_in_a_corpus() -> None:
+    # CR LF is one line break, so a blank line is two of any other kind; white space around them goes.
+    texts = ["أ\r\nب", "أ\r\x1cب", "أ\r\rب", "أ\r \nب", "أ\u2028\u2029\x85ب", "أ \r\n\r\n\r\n ب\r"]
+    expected = ["أ\nب", "أ\n\nب", "أ\n\nب", "أ\n\nب", "أ\n\nب", "أ\n\nب"]
+    assert canonical_letters_many(texts) == [canonical_letters(text) for text in texts] == expected
 
 
 def test_canonical_letters_many_looks_at_every_character_it_may_change() -> None:

@@ -17,7 +17,8 @@ import numpy as np
 from numba import njit
 
 _SPACE, _NEWLINE = 32, 10
-REMOVED = 0x10000  # in a `folded` table: the unit goes
+REMOVED = 0x10000  # in a `folded` or `canonical` table: the unit goes
+CARRIAGE_RETURN = 0x10001  # in a `canonical` table
 
 
 @njit(cache=True, nogil=True)
@@ -52,6 +53,60 @@ def maybe_changed(units, starts, ends, flagged, combining):  # pragma: no cover 
             newline_before, blank_before = newline, blank
         found[k] = bad
     return found
+
+
+@njit(cache=True, nogil=True)
+def canonical(units, starts, ends, table, unsure, combining):  # pragma: no cover (compiled)
+    """Each text with its units mapped by ``table`` and its white space tidied: what
+    `toolkit.arabic.canonical_letters` does when NFKC has nothing to do.
+
+    ``table``: per unit, what it becomes: `REMOVED`, `CARRIAGE_RETURN` (a line break, one with a line feed
+    right after it), a space, a line feed or a letter. Returns the new units (NUL between texts), their
+    starts and ends, and per text: does it hold a unit that NFKC may change (``unsure``) or marks out of
+    canonical order (``combining``: their classes)? Those texts are the one-text function's to do.
+    """
+    n = len(starts)
+    out = np.empty(len(units) + 1, dtype=np.uint16)
+    new_starts = np.empty(n, dtype=np.int64)
+    new_ends = np.empty(n, dtype=np.int64)
+    hard = np.zeros(n, dtype=np.bool_)
+    at = 0
+    for k in range(n):
+        first = at
+        newlines, space, after_return, last_class, bad = 0, False, False, 0, False
+        for i in range(starts[k], ends[k]):
+            unit = table[units[i]]
+            if unit == REMOVED:
+                continue
+            if unit in (_NEWLINE, CARRIAGE_RETURN):
+                newlines += not (after_return and units[i] == _NEWLINE)  # CR LF is one line break
+                after_return, space, last_class = unit == CARRIAGE_RETURN, False, 0
+                continue
+            after_return = False
+            if unit == _SPACE:
+                space, last_class = True, 0
+                continue
+            mark_class = combining[unit]
+            bad |= unsure[unit] | ((mark_class != 0) & (last_class > mark_class))
+            last_class = mark_class
+            if at > first:
+                if newlines:
+                    out[at] = _NEWLINE
+                    at += 1
+                    if newlines > 1:
+                        out[at] = _NEWLINE
+                        at += 1
+                elif space:
+                    out[at] = _SPACE
+                    at += 1
+            newlines, space = 0, False
+            out[at] = unit
+            at += 1
+        new_starts[k], new_ends[k] = first, at
+        hard[k] = bad
+        out[at] = 0
+        at += 1
+    return out[: max(at - 1, 0)], new_starts, new_ends, hard
 
 
 @njit(cache=True, nogil=True)

@@ -310,6 +310,25 @@ def _canonical_units() -> tuple[np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
+def _canonical_fixes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`canonical_letters` without NFKC, for `toolkit._units.canonical`: what each code unit becomes, the
+    units that NFKC may change (then the one-text function does the text), and combining classes."""
+    from toolkit import _units
+
+    flagged, combining = _canonical_units()
+    table = np.arange(0x10000, dtype=np.uint32)
+    table[[ord(char) for char in _INVISIBLE]] = _units.REMOVED
+    table[[ord(char) for char in _LINE_SPACES]] = _SPACE
+    table[[ord(char) for char in _LINE_BREAK_CHARS]] = _NEWLINE
+    table[ord("\r")] = _units.CARRIAGE_RETURN  # (with a line feed after it, one line break)
+    for code, new in _LETTER_AND_DIGIT_FIXES.items():
+        table[code] = ord(new)
+    # Lone surrogates are left to the one-text function too: in code units they look like halves of a pair.
+    unsure = flagged & (table == np.arange(0x10000))
+    return table, unsure, combining
+
+
+@lru_cache(maxsize=1)
 def _unit_kinds() -> np.ndarray:
     """Per code unit: 1 for a space or newline, 2 for a character NFKC may change in context (`_units._unsettled`)."""
     flagged, combining = _canonical_units()
@@ -329,8 +348,15 @@ def canonical_letters_many(texts: Sequence[str]) -> list[str]:
 
     array = _CodeUnits.of(texts)
     canonical = list(texts)
-    for i in np.flatnonzero(_units.maybe_changed(array.units, array.starts, array.ends, *_canonical_units())).tolist():
-        canonical[i] = canonical_letters(texts[i])
+    maybe = np.flatnonzero(_units.maybe_changed(array.units, array.starts, array.ends, *_canonical_units()))
+    if len(maybe):
+        # Most of those need characters mapped and white space tidied, no NFKC: a compiled loop does that.
+        units, starts, ends, hard = _units.canonical(
+            array.units, array.starts[maybe], array.ends[maybe], *_canonical_fixes()
+        )
+        fixed = _CodeUnits(units, starts, ends).texts()
+        for i, text, by_itself in zip(maybe.tolist(), fixed, hard.tolist(), strict=True):
+            canonical[i] = canonical_letters(texts[i]) if by_itself else text
     return canonical
 
 
