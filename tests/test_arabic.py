@@ -196,6 +196,15 @@ def test_paragraphs_written_as_utf8_rows(texts: list[str], data: st.DataObject) 
         assert [encoded[a:b].tobytes() for a, b in itertools.pairwise(offsets.tolist())] == expected
 
 
+def test_paragraphs_written_as_utf8_every_character() -> None:
+    # Every character of the BMP (canonical text keeps most of them) and one beyond it, 1 to 4 bytes each.
+    text = canonical_letters("".join(map(chr, [*range(0x20, 0xD800), *range(0xE000, 0x10000), 0x1F600])))
+    paragraphs = normalised_paragraphs([text])
+    lines = [line for line in text.split("\n") if line]
+    encoded, offsets = paragraphs.utf8_joined(np.arange(len(lines)), np.array([0, len(lines)]), normalised=False)
+    assert encoded.tobytes() == "\n\n".join(lines).encode("utf-8") and offsets.tolist() == [0, len(encoded)]
+
+
 def test_normalise_many_on_the_seed_paragraphs(seed_page: Path) -> None:
     lines = seed_page.read_text(encoding="utf-8").splitlines()
     paragraphs = [canonical_letters(line) for line in lines if line.strip()]

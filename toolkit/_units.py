@@ -214,17 +214,18 @@ def word_hashes(units, starts, ends, steps, base, text_base):  # pragma: no cove
 
 
 @njit(cache=True, nogil=True)
-def utf8_joined(units, starts, ends, pieces, bounds):  # pragma: no cover (compiled)
+def utf8_joined(units, starts, ends, pieces, bounds, encoded, sizes):  # pragma: no cover (compiled)
     """Rows of texts joined by a blank line, as UTF-8: row r is texts ``pieces[bounds[r]:bounds[r + 1]]``.
 
     Returns the bytes and each row's offset into them (one more: the end), an Arrow large_string array's
-    buffers. The texts hold no lone surrogate (canonical text has none).
+    buffers. ``encoded``: per unit, its UTF-8 bytes (little-endian, up to three); ``sizes``: how many, 0 for
+    half a surrogate pair. The texts hold no lone surrogate (canonical text has none).
     """
     offsets = np.zeros(len(bounds), dtype=np.int64)
     most = 0  # bytes: three a code unit at most, and the blank lines
     for p in range(len(pieces)):
         most += 3 * (ends[pieces[p]] - starts[pieces[p]]) + 2
-    data = np.empty(most, dtype=np.uint8)  # (pages beyond what is written are never touched)
+    data = np.empty(most + 2, dtype=np.uint8)  # (pages beyond what is written are never touched)
     at = 0
     for r in range(len(bounds) - 1):
         for p in range(bounds[r], bounds[r + 1]):
@@ -232,21 +233,19 @@ def utf8_joined(units, starts, ends, pieces, bounds):  # pragma: no cover (compi
                 data[at], data[at + 1] = _NEWLINE, _NEWLINE
                 at += 2
             for i in range(starts[pieces[p]], ends[pieces[p]]):
-                unit = np.int32(units[i])
-                if unit < 0x80:
-                    data[at] = unit
-                    at += 1
-                elif unit < 0x800:
-                    data[at], data[at + 1] = 0xC0 | (unit >> 6), 0x80 | (unit & 0x3F)
-                    at += 2
-                elif unit < 0xD800 or unit >= 0xE000:
-                    data[at], data[at + 1] = 0xE0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3F)
-                    data[at + 2] = 0x80 | (unit & 0x3F)
-                    at += 3
-                elif unit < 0xDC00:  # the high half of a surrogate pair: the character's four bytes
-                    code = 0x10000 + ((unit - 0xD800) << 10) + (np.int32(units[i + 1]) - 0xDC00)
-                    data[at], data[at + 1] = 0xF0 | (code >> 18), 0x80 | ((code >> 12) & 0x3F)
-                    data[at + 2], data[at + 3] = 0x80 | ((code >> 6) & 0x3F), 0x80 | (code & 0x3F)
-                    at += 4
+                # Three bytes written, as many kept as the unit has: no branch on its size (spaces and
+                # letters alternate too irregularly for the branch predictor).
+                unit = units[i]
+                size = sizes[unit]
+                if size == 0:  # a surrogate pair: the character's four bytes, at its high half
+                    if unit < 0xDC00:
+                        code = 0x10000 + ((np.int64(unit) - 0xD800) << 10) + (np.int64(units[i + 1]) - 0xDC00)
+                        data[at], data[at + 1] = 0xF0 | (code >> 18), 0x80 | ((code >> 12) & 0x3F)
+                        data[at + 2], data[at + 3] = 0x80 | ((code >> 6) & 0x3F), 0x80 | (code & 0x3F)
+                        at += 4
+                    continue
+                value = encoded[unit]
+                data[at], data[at + 1], data[at + 2] = value & 0xFF, (value >> 8) & 0xFF, value >> 16
+                at += size
         offsets[r + 1] = at
     return data[:at].copy(), offsets

@@ -436,7 +436,20 @@ class Paragraphs(Sequence[list[str]]):
         from toolkit import _units
 
         array = self.normalised if normalised else self.original
-        return _units.utf8_joined(array.units, array.starts, array.ends, pieces, bounds)
+        return _units.utf8_joined(array.units, array.starts, array.ends, pieces, bounds, *_utf8_units())
+
+
+@lru_cache(maxsize=1)
+def _utf8_units() -> tuple[np.ndarray, np.ndarray]:
+    """Per code unit: its UTF-8 bytes as a little-endian number, and how many (0 for half a surrogate pair)."""
+    code = np.arange(0x10000, dtype=np.uint32)
+    one, two = code < 0x80, code < 0x800
+    lead = np.where(one, code, np.where(two, 0xC0 | code >> 6, 0xE0 | code >> 12))
+    second = 0x80 | np.where(two, code, code >> 6) & 0x3F
+    encoded = lead | second << 8 | (0x80 | code & 0x3F) << 16
+    sizes = np.where(one, 1, np.where(two, 2, 3)).astype(np.uint8)
+    sizes[0xD800:0xE000] = 0
+    return encoded.astype(np.uint32), sizes
 
 
 @dataclass(frozen=True)
