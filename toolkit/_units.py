@@ -249,3 +249,108 @@ def utf8_joined(units, starts, ends, pieces, bounds, encoded, sizes):  # pragma:
                 at += size
         offsets[r + 1] = at
     return data[:at].copy(), offsets
+
+
+# ---------------------------------------------------------------- hashed words (`toolkit.duplicates`)
+
+_SLOT_MIX = np.uint64(0x9E3779B97F4A7C15)  # a word's hash to its slot in a table: the product's top bits
+
+
+@njit(cache=True, nogil=True)
+def near_repeat_suspects(hashes, word_starts, paragraphs, places, story_bounds, min_words, share):  # pragma: no cover
+    """The paragraph pairs (later, earlier) of a story that `toolkit.duplicates` looks at for a near repeat.
+
+    ``hashes``: word hashes, paragraph p's words are ``hashes[word_starts[p]:word_starts[p + 1]]``. Story s is
+    paragraphs ``paragraphs[story_bounds[s]:story_bounds[s + 1]]`` (numbers, in order), at ``places`` in it.
+    A later paragraph is looked at when it has ``min_words`` distinct words and ``share`` of them are in
+    paragraphs at least two places before it; an earlier one goes with it when it alone holds that share.
+    Returns per pair: the story, the later and the earlier paragraph's places.
+    """
+    most_words, most_paragraphs = 1, 1
+    for s in range(len(story_bounds) - 1):
+        words = 0
+        for j in range(story_bounds[s], story_bounds[s + 1]):
+            words += word_starts[paragraphs[j] + 1] - word_starts[paragraphs[j]]
+        most_words = max(most_words, words)
+        most_paragraphs = max(most_paragraphs, story_bounds[s + 1] - story_bounds[s])
+    bits = 1
+    while (1 << bits) < 2 * most_words:
+        bits += 1
+    shift, mask = np.uint64(64 - bits), (1 << bits) - 1
+    # An open-addressing table of a story's words, each slot marked with its story (never cleared).
+    keys = np.zeros(1 << bits, dtype=np.uint64)
+    owner = np.full(1 << bits, -1, dtype=np.int64)
+    earliest = np.empty(1 << bits, dtype=np.int64)  # the place of the first paragraph holding the word
+    last = np.empty(1 << bits, dtype=np.int64)  # the last paragraph that counted it
+    number = np.empty(1 << bits, dtype=np.int64)  # the word's number in its story
+    held = np.empty(most_words, dtype=np.int64)  # each paragraph's distinct words (numbers), one after another
+    held_from = np.empty(most_paragraphs + 1, dtype=np.int64)
+    n_words = np.empty(most_paragraphs, dtype=np.int64)
+    passing = np.zeros(most_paragraphs, dtype=np.bool_)
+    holders_from = np.empty(most_words + 1, dtype=np.int64)  # a word's paragraphs, in order
+    holders = np.empty(most_words, dtype=np.int64)
+    shared_with = np.zeros(most_paragraphs, dtype=np.int64)
+    touched = np.empty(most_paragraphs, dtype=np.int64)
+    found_story, found_later, found_earlier = [0], [0], [0]  # (typed by a first item, dropped on return)
+    for s in range(len(story_bounds) - 1):
+        first, size = story_bounds[s], story_bounds[s + 1] - story_bounds[s]
+        distinct, at, any_passing = 0, 0, False
+        for j in range(size):
+            place = places[first + j]
+            held_from[j] = at
+            count, shared = 0, 0
+            for w in range(word_starts[paragraphs[first + j]], word_starts[paragraphs[first + j] + 1]):
+                key = hashes[w]
+                slot = np.int64((key * _SLOT_MIX) >> shift)
+                while owner[slot] == s and keys[slot] != key:
+                    slot = (slot + 1) & mask
+                if owner[slot] != s:
+                    owner[slot], keys[slot] = s, key
+                    earliest[slot], last[slot], number[slot] = place, j, distinct
+                    distinct += 1
+                elif last[slot] == j:
+                    continue
+                else:
+                    last[slot] = j
+                    shared += earliest[slot] <= place - 2
+                held[at] = number[slot]
+                at += 1
+                count += 1
+            n_words[j] = count
+            passing[j] = count >= min_words and shared >= share * count
+            any_passing |= passing[j]
+        held_from[size] = at
+        if not any_passing:
+            continue
+        holders_from[: distinct + 1] = 0
+        for x in range(at):
+            holders_from[held[x] + 1] += 1
+        for d in range(distinct):
+            holders_from[d + 1] += holders_from[d]
+        for j in range(size):
+            for x in range(held_from[j], held_from[j + 1]):
+                holders[holders_from[held[x]]] = j
+                holders_from[held[x]] += 1
+        for d in range(distinct, 0, -1):  # (filling moved each start to the next word's)
+            holders_from[d] = holders_from[d - 1]
+        holders_from[0] = 0
+        for j in range(size):
+            if not passing[j]:
+                continue
+            place, n_touched = places[first + j], 0
+            for x in range(held_from[j], held_from[j + 1]):
+                for y in range(holders_from[held[x]], holders_from[held[x] + 1]):
+                    q = holders[y]
+                    if places[first + q] > place - 2:
+                        break
+                    touched[n_touched] = q
+                    n_touched += shared_with[q] == 0
+                    shared_with[q] += 1
+            for t in range(n_touched):
+                q = touched[t]
+                if shared_with[q] >= share * n_words[j]:
+                    found_story.append(s)
+                    found_later.append(place)
+                    found_earlier.append(places[first + q])
+                shared_with[q] = 0
+    return found_story[1:], found_later[1:], found_earlier[1:]

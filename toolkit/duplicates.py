@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from toolkit.arabic import HashedWords, Paragraphs, hashed_words, tokenize
 
@@ -144,8 +143,6 @@ def _joined(arrays: list[np.ndarray], dtype: type) -> np.ndarray:
 # Whitespace words pre-filter (counted as hashes), tokens decide: a paragraph that has not even this share
 # of its words anywhere in the earlier paragraphs together is no near repeat of one of them.
 _PREFILTER_SHARE = 0.4
-# Paragraphs whose word pairs are counted in one sparse product (bounds its memory on very long pages).
-_PAIRS_AT_A_TIME = 4096
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -174,11 +171,7 @@ def distinct_paragraphs(
     ]
     # Near repeats need a lede, an earlier paragraph and one in between: more than three paragraphs.
     compared = [k for k, indices in enumerate(kept) if len(indices) > 3]
-    suspects = {}
-    if compared:
-        # A story's first paragraph is never pooled, and none is two before it: it need not be counted.
-        rest = [indices[1:] for indices in kept]
-        suspects = _near_repeat_suspects(words.kept(rest, compared), rest, compared, repeats)
+    suspects = _near_repeat_suspects(words, kept, compared, repeats) if compared else {}
     for k, story_suspects in suspects.items():
         kept[k] = _without_near_repeats(stories[k], kept[k], story_suspects, repeats)
     return kept
@@ -208,72 +201,35 @@ def _first_occurrences(paragraphs: Sequence[str]) -> list[int]:
 
 
 def _near_repeat_suspects(
-    words: StoryWords, rest: list[list[int]], compared: list[int], repeats: ParagraphRepeats
-) -> dict[int, set[int]]:
-    """Story -> the indices of its paragraphs that pass the word pre-filter, for all stories at once.
+    words: StoryWords, kept: list[list[int]], compared: list[int], repeats: ParagraphRepeats
+) -> dict[int, dict[int, list[int]]]:
+    """Story -> its paragraphs that pass the word pre-filter -> the earlier paragraphs they may repeat.
 
-    ``words``: the kept paragraphs of the compared stories but their first ones, ``rest``. A paragraph
-    passes when it has ``min_words`` distinct words, at least `_PREFILTER_SHARE` of them in the pool (the
-    paragraphs before it, less the first one and the one right before it), and as many in one paragraph of
-    the pool. This holds for every near repeat, so the others need no closer look.
+    Of the ``kept`` paragraphs of the ``compared`` stories, a paragraph passes when it has ``min_words``
+    distinct words, at least `_PREFILTER_SHARE` of them in the pool (the paragraphs before it, less the
+    story's first one and the one right before it), and as many in one paragraph of the pool: that one is a
+    suspect. This holds for every near repeat, so the others need no closer look. (A compiled loop counts
+    the words of each story in a hash table.)
     """
-    story_of = words.story_of  # per paragraph
-    index = np.fromiter(  # its index in the story
-        itertools.chain.from_iterable(rest[k] for k in compared), dtype=np.int64, count=len(story_of)
+    from toolkit import _units  # (numba is slow to import: only when a corpus comes)
+
+    firsts = words.first.tolist()
+    rest = [kept[k][1:] for k in compared]  # the first paragraph is never pooled: it need not be counted
+    paragraphs = np.array([firsts[k] + i for k, indices in zip(compared, rest, strict=True) for i in indices])
+    word_starts = np.concatenate(([0], np.cumsum(np.bincount(words.words.text_index, minlength=firsts[-1]))))
+    stories, later, earlier = _units.near_repeat_suspects(
+        words.words.hashes,
+        word_starts,
+        paragraphs.astype(np.int64),
+        np.fromiter(itertools.chain.from_iterable(rest), dtype=np.int64, count=len(paragraphs)),
+        np.cumsum([0] + [len(indices) for indices in rest], dtype=np.int64),
+        repeats.min_words,
+        _PREFILTER_SHARE,
     )
-    # (Story, word) key and paragraph packed in one number, sorted: np.sort is several times faster than an
-    # argsort. The key keeps the top bits of a hash of both: two of a story's words share them with a
-    # chance of about words**2 / 2**(64 - paragraph bits), under 1e-8 for a story of a thousand words.
-    paragraph_bits = max(1, int(len(story_of) - 1).bit_length())
-    paragraph = words.words.text_index
-    key = (words.words.hashes ^ (story_of[paragraph].astype(np.uint64) * _MIX[1])) * _MIX[0]
-    packed = np.sort(key >> np.uint64(paragraph_bits) << np.uint64(paragraph_bits) | paragraph.astype(np.uint64))
-    if not len(packed):
-        return {}
-    packed = packed[_new(packed)]  # each word once a paragraph
-    new_key = _new(packed >> np.uint64(paragraph_bits))
-    paragraph = (packed & np.uint64((1 << paragraph_bits) - 1)).astype(np.int64)
-    # The earliest paragraph holding each word, then: is it early enough?
-    group_starts = np.flatnonzero(new_key)
-    earliest = _earliest(group_starts, paragraph, story_of, index)[np.cumsum(new_key) - 1]
-    in_pool = earliest <= index[paragraph] - 2
-    n_words = np.bincount(paragraph, minlength=len(story_of))
-    shared = np.bincount(paragraph, weights=in_pool, minlength=len(story_of))
-    passing = np.flatnonzero((n_words >= repeats.min_words) & (shared >= _PREFILTER_SHARE * n_words))
-    # Of those, the ones with that share in one pooled paragraph: words shared per pair, as a sparse product
-    # (keys are per story, so only paragraphs of one story meet), a slice of paragraphs at a time (common
-    # words pair every paragraph of a story with every other).
-    # The packed keys are sorted by word, then paragraph: word -> paragraphs is a CSR matrix as it stands.
-    held_by = sparse.csr_matrix(
-        (np.ones(len(paragraph), dtype=np.int32), paragraph, np.append(group_starts, len(paragraph))),
-        shape=(len(group_starts), len(story_of)),
-    )
-    holds = held_by.T.tocsr()
     suspects: dict[int, dict[int, list[int]]] = {}
-    for part in range(0, len(passing), _PAIRS_AT_A_TIME):
-        later_ones = passing[part : part + _PAIRS_AT_A_TIME]
-        pairs = (holds[later_ones] @ held_by).tocoo()
-        later, earlier = later_ones[pairs.row], pairs.col
-        close = (
-            (story_of[earlier] == story_of[later])
-            & (index[earlier] <= index[later] - 2)
-            & (pairs.data >= _PREFILTER_SHARE * n_words[later])
-        )
-        for j, i in zip(later[close].tolist(), earlier[close].tolist(), strict=True):
-            suspects.setdefault(compared[story_of[j]], {}).setdefault(int(index[j]), []).append(int(index[i]))
+    for story, j, i in zip(stories, later, earlier, strict=True):
+        suspects.setdefault(compared[story], {}).setdefault(j, []).append(i)
     return suspects
-
-
-def _earliest(group_starts: np.ndarray, paragraph: np.ndarray, story_of: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """Per word (a run of ``paragraph``, which holds it, from ``group_starts``): the smallest index of a
-    paragraph holding it."""
-    # A run is one story's paragraphs in order, so its first has the smallest index...
-    earliest = index[paragraph[group_starts]]
-    # ...unless two stories' words share a key (a hash collision): then the minimum, as the rule says.
-    ends = np.append(group_starts[1:], len(paragraph))
-    for word in np.flatnonzero(story_of[paragraph[group_starts]] != story_of[paragraph[ends - 1]]).tolist():
-        earliest[word] = index[paragraph[group_starts[word] : ends[word]]].min()
-    return earliest
 
 
 def _without_near_repeats(
