@@ -354,3 +354,68 @@ def near_repeat_suspects(hashes, word_starts, paragraphs, places, story_bounds, 
                     found_earlier.append(places[first + q])
                 shared_with[q] = 0
     return found_story[1:], found_later[1:], found_earlier[1:]
+
+
+@njit(cache=True, nogil=True)
+def trigrams(hashes, lengths, paragraph_of, word_starts, stories, sample_length, mix):  # pragma: no cover
+    """The word 3-grams of the chosen stories, hashed (``mix``: two odd multipliers), in story order.
+
+    Story k's words are ``word_starts[k]`` to ``word_starts[k + 1] - 1``; ``stories``: a bool per story.
+    Returns per 3-gram its hash, its story and whether it is sampled (its first word has ``sample_length``
+    characters or more and its words are in one paragraph), and per story where its 3-grams start (one
+    more: the end).
+    """
+    total = 0
+    for k in range(len(stories)):
+        total += max(word_starts[k + 1] - word_starts[k] - 2, 0) if stories[k] else 0
+    gram = np.empty(total, dtype=np.uint64)
+    story = np.empty(total, dtype=np.int64)
+    sampled = np.empty(total, dtype=np.bool_)
+    bounds = np.empty(len(stories) + 1, dtype=np.int64)
+    at = 0
+    for k in range(len(stories)):
+        bounds[k] = at
+        if stories[k]:
+            for i in range(word_starts[k], word_starts[k + 1] - 2):
+                gram[at] = hashes[i] * mix[0] + hashes[i + 1] * mix[1] + hashes[i + 2]
+                story[at] = k
+                sampled[at] = (lengths[i] >= sample_length) & (paragraph_of[i] == paragraph_of[i + 2])
+                at += 1
+    bounds[len(stories)] = at
+    return gram, story, sampled, bounds
+
+
+@njit(cache=True, nogil=True)
+def similar_pairs(gram, bounds, earlier, later, jaccard):  # pragma: no cover
+    """Per pair of stories: has the set of story ``earlier[p]``'s 3-grams a Jaccard index of at least
+    ``jaccard`` with story ``later[p]``'s? (Story k's 3-grams: ``gram[bounds[k]:bounds[k + 1]]``.)"""
+    needed = np.zeros(len(bounds) - 1, dtype=np.bool_)
+    needed[earlier] = True
+    needed[later] = True
+    size = 0
+    for k in np.flatnonzero(needed):
+        size += bounds[k + 1] - bounds[k]
+    # Each story's 3-grams sorted, each once: a story is often in several pairs.
+    distinct = np.empty(size, dtype=np.uint64)
+    starts = np.zeros(len(bounds) - 1, dtype=np.int64)
+    ends = np.zeros(len(bounds) - 1, dtype=np.int64)
+    at = 0
+    for k in np.flatnonzero(needed):
+        grams = np.sort(gram[bounds[k] : bounds[k + 1]])
+        starts[k] = at
+        for i in range(len(grams)):
+            if i == 0 or grams[i] != grams[i - 1]:
+                distinct[at] = grams[i]
+                at += 1
+        ends[k] = at
+    similar = np.zeros(len(earlier), dtype=np.bool_)
+    for p in range(len(earlier)):
+        i, i_end, j, j_end = starts[earlier[p]], ends[earlier[p]], starts[later[p]], ends[later[p]]
+        union, shared = (i_end - i) + (j_end - j), 0
+        while i < i_end and j < j_end:
+            a, b = distinct[i], distinct[j]
+            shared += a == b
+            i += a <= b
+            j += b <= a
+        similar[p] = shared > 0 and shared >= jaccard * (union - shared)
+    return similar

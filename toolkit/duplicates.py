@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -309,11 +309,13 @@ def duplicate_stories(
     compared = np.array(long_enough, dtype=bool)  # long stories that repeat no earlier text exactly
     compared[list(first_of)] = False
     grams = _Trigrams.of(words, compared)
-    for later, candidates in _candidate_pairs(grams, duplicates.jaccard).items():
-        for earlier in candidates:
-            if grams.similar(earlier, later, duplicates.jaccard):
-                first_of[later] = first_of.get(earlier, earlier)
-                break
+    later, earlier = _candidate_pairs(grams, duplicates.jaccard)
+    # Each later story repeats the first earlier one that is similar enough (pairs in that order).
+    for story, candidate, similar in zip(
+        later.tolist(), earlier.tolist(), grams.similar(earlier, later, duplicates.jaccard).tolist(), strict=True
+    ):
+        if similar and story not in first_of:
+            first_of[story] = first_of.get(candidate, candidate)
     return [first_of.get(k) for k in range(len(texts))]
 
 
@@ -342,40 +344,35 @@ class _Trigrams:
     gram: np.ndarray
     sampled: np.ndarray  # bool: starts with a long word, within a paragraph
     bounds: np.ndarray  # story k's 3-grams are [bounds[k], bounds[k + 1])
-    seen: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # distinct 3-grams of stories compared
 
     @classmethod
     def of(cls, words: StoryWords, stories: np.ndarray) -> _Trigrams:
         """The 3-grams of ``stories`` (a bool per story)."""
-        h, paragraph = words.words.hashes, words.words.text_index
-        story = words.story_of[paragraph]
-        within = (story[:-2] == story[2:]) & stories[story[:-2]]  # the 3 words are in one story
-        gram = (h[:-2] * _MIX[0] + h[1:-1] * _MIX[1] + h[2:])[within]
+        from toolkit import _units  # (numba is slow to import: only when a corpus comes)
+
+        n_words = np.bincount(words.story_of[words.words.text_index], minlength=len(stories))
         # Sampled 3-grams keep within paragraphs: where an outlet breaks paragraphs is layout, not wording.
-        sampled = ((words.words.lengths[:-2] >= _SAMPLE_WORD_LENGTH) & (paragraph[:-2] == paragraph[2:]))[within]
-        story = story[:-2][within]
-        return cls(story, gram, sampled, np.searchsorted(story, np.arange(len(words.first))))
+        gram, story, sampled, bounds = _units.trigrams(
+            words.words.hashes,
+            words.words.lengths,
+            words.words.text_index,
+            np.concatenate(([0], np.cumsum(n_words))),
+            stories,
+            _SAMPLE_WORD_LENGTH,
+            np.array(_MIX, dtype=np.uint64),
+        )
+        return cls(story, gram, sampled, bounds)
 
-    def distinct(self, story: int) -> np.ndarray:
-        """A story's 3-grams, sorted, each once (kept: a story is often compared more than once)."""
-        if story not in self.seen:
-            grams = np.sort(self.gram[self.bounds[story] : self.bounds[story + 1]])
-            self.seen[story] = grams[_new(grams)]
-        return self.seen[story]
+    def similar(self, a: np.ndarray, b: np.ndarray, jaccard: float) -> np.ndarray:
+        """Per pair of stories a[p], b[p]: have they a 3-gram Jaccard index of at least ``jaccard``?"""
+        from toolkit import _units
 
-    def similar(self, a: int, b: int, jaccard: float) -> bool:
-        """Have stories a and b a 3-gram Jaccard index of at least ``jaccard``?"""
-        grams_a, grams_b = self.distinct(a), self.distinct(b)
-        if not len(grams_a) or not len(grams_b):
-            return False
-        # Both sorted: look each of a's up in b's (np.intersect1d would sort them together again).
-        at = np.minimum(np.searchsorted(grams_b, grams_a), len(grams_b) - 1)
-        shared = int(np.count_nonzero(grams_b[at] == grams_a))
-        return shared >= jaccard * (len(grams_a) + len(grams_b) - shared) and shared > 0
+        return _units.similar_pairs(self.gram, self.bounds, a, b, jaccard)
 
 
-def _candidate_pairs(grams: _Trigrams, threshold: float) -> dict[int, list[int]]:
-    """For each story, the earlier stories whose samples suggest a Jaccard index near ``threshold``."""
+def _candidate_pairs(grams: _Trigrams, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of a story and an earlier one whose samples suggest a Jaccard index near ``threshold``: the
+    later ones and the earlier ones, by later story, then earlier."""
     story, gram = grams.story[grams.sampled], grams.gram[grams.sampled]
     order = np.lexsort((story, gram))  # by 3-gram, then story
     story, gram = story[order], gram[order]
@@ -391,7 +388,7 @@ def _candidate_pairs(grams: _Trigrams, threshold: float) -> dict[int, list[int]]
         earlier, later = np.triu_indices(size, 1)
         pairs.append(members[:, earlier].ravel() * len(sample_size) + members[:, later].ravel())
     if not pairs:
-        return {}
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     pair = np.sort(np.concatenate(pairs))
     first = np.flatnonzero(_new(pair))
     shared = np.diff(np.append(first, len(pair)))
@@ -399,8 +396,5 @@ def _candidate_pairs(grams: _Trigrams, threshold: float) -> dict[int, list[int]]
     union = sample_size[earlier] + sample_size[later] - shared
     # Generous: the sample only proposes, the full 3-gram sets decide.
     proposed = (shared >= _ENOUGH_SHARED) | (shared >= (threshold - 0.2) * union)
-    candidates: dict[int, list[int]] = {}
-    pairs = zip(later[proposed].tolist(), earlier[proposed].tolist(), strict=True)
-    for story, first in sorted(pairs):  # later stories in order, each with its earlier ones in order
-        candidates.setdefault(story, []).append(first)
-    return candidates
+    order = np.lexsort((earlier[proposed], later[proposed]))  # later stories in order, earlier ones in order
+    return later[proposed][order], earlier[proposed][order]
