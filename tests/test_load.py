@@ -261,6 +261,7 @@ BAD_INPUTS = {
     "broken.json": ('{"title": "عاصفة", "text": "ضربت', "malformed JSON"),
     "broken.parquet": (b"PAR1 this is not a parquet file", "cannot read parquet file"),
     "broken.jsonl.gz": (b"\x1f\x8b\x08\x00garbage", "broken gzip file"),
+    "truncated.jsonl.gz": (gzip.compress(b'{"id": "t1", "text": "x"}\n' * 50)[:-12], "broken gzip file"),
     "only_boilerplate.txt": ("إعلان\n\nالمصدر: الجزيرة\n\nشارك هذا المقال", "no story text left"),
 }
 
@@ -272,7 +273,7 @@ def test_each_bad_input_is_a_rejection_with_its_reason_and_the_batch_goes_on(tmp
     lines = [json.dumps({"id": "a1", "text": STORY}, ensure_ascii=False), '{"id": "a2", "text": "ضربت', '{"id": "a3"}']
     write(tmp_path / "export.jsonl", "\n".join(lines) + "\n")
 
-    with pytest.warns(UserWarning, match=r"11 of 13 inputs rejected"):
+    with pytest.warns(UserWarning, match=r"12 of 14 inputs rejected"):
         rows = toolkit.load_articles(tmp_path)
     reasons = rejections(rows).set_index("origin")["reason"]
     for name, (_, reason) in BAD_INPUTS.items():
@@ -280,8 +281,8 @@ def test_each_bad_input_is_a_rejection_with_its_reason_and_the_batch_goes_on(tmp
     assert reasons[f"{(tmp_path / 'export.jsonl').as_posix()}:2"].startswith("malformed JSON line")
     assert reasons[f"{(tmp_path / 'export.jsonl').as_posix()}:3"].startswith("no text")
     assert sorted(rows["article_id"]) == ["a1", "good"]
-    # Every page is accounted for: 11 files, one of them an export of 3 records.
-    assert rows["origin"].nunique() + len(reasons) == 13
+    # Every page is accounted for: 12 files, one of them an export of 3 records.
+    assert rows["origin"].nunique() + len(reasons) == 14
 
 
 def test_on_error_raise_stops_at_the_first_bad_input(tmp_path) -> None:
@@ -374,6 +375,32 @@ def test_markers_are_found_on_every_page_of_an_export(tmp_path) -> None:
     assert toolkit.load_articles(tmp_path)["text"].tolist() == [STORY, STORY]
 
 
+def test_marker_lines_next_to_each_other_and_bullets(tmp_path) -> None:
+    # Two ad markers in a row, a bullet line, a bullet alone, a "read also" link inside the story.
+    page = "\n".join(
+        [
+            "ضرب زلزال مدينة بشاور صباح اليوم.",
+            "• فرق الإنقاذ تصل إلى المدينة",
+            "•",
+            "إعلان",
+            "إعلان",
+            "وقال مسؤول إن الهزة لم تسفر عن أضرار.",
+            "اقرأ أيضا",
+            "أمطار غزيرة في كراتشي",
+            "تسببت الأمطار في إغلاق الطرق.",
+            "شارك هذا المقال",
+        ]
+    )
+    write(tmp_path / "page.txt", page)
+    rows = toolkit.load_articles(tmp_path)
+    assert rows["text"].tolist() == [
+        "ضرب زلزال مدينة بشاور صباح اليوم.\n\nفرق الإنقاذ تصل إلى المدينة\n\n"
+        "وقال مسؤول إن الهزة لم تسفر عن أضرار.\n\nتسببت الأمطار في إغلاق الطرق.",
+        "أمطار غزيرة في كراتشي",
+    ]
+    assert rows["kind"].tolist() == ["article", "headline"]
+
+
 def test_json_records_and_gzip(tmp_path) -> None:
     record = {"postId": "77", "title": "عاصفة", "full_text": STORY, "published_time": "2025-03-01T08:30:00+03:00"}
     write(tmp_path / "77.json", json.dumps(record, ensure_ascii=False))
@@ -388,6 +415,14 @@ def test_json_records_and_gzip(tmp_path) -> None:
         "many.json:2",
     ]
     assert set(rows["published_at"]) == {pd.Timestamp("2025-03-01 05:30", tz="UTC")}
+
+
+def test_a_gzip_file_of_several_members_is_read_whole(tmp_path) -> None:
+    # As `cat a.gz b.gz` makes, and zeros after a member as some tools pad.
+    first, second = ({"id": n, "text": STORY} for n in ("m1", "m2"))
+    members = [gzip.compress(json.dumps(r, ensure_ascii=False).encode() + b"\n") for r in (first, second)]
+    write(tmp_path / "export.jsonl.gz", members[0] + b"\x00" * 8 + members[1])
+    assert toolkit.load_articles(tmp_path)["article_id"].tolist() == ["m1", "m2"]
 
 
 def test_html_pages_use_their_main_text(tmp_path) -> None:
