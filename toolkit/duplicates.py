@@ -297,18 +297,16 @@ def duplicate_stories(
     """
     duplicates = duplicates or StoryDuplicates()
     words = words or StoryWords.of([text.split("\n\n") for text in texts])
-    long_enough = (
-        np.bincount(words.story_of[words.words.text_index], minlength=len(texts)) >= duplicates.min_words
-    ).tolist()
+    n_words = np.bincount(words.story_of[words.words.text_index], minlength=len(texts))
     first_of: dict[int, int] = {}
     by_text: dict[str, int] = {}
     for k in _alike(words).tolist():  # (the others repeat no text exactly)
         original = by_text.setdefault(texts[k], k)
         if original != k:
             first_of[k] = original
-    compared = np.array(long_enough, dtype=bool)  # long stories that repeat no earlier text exactly
+    compared = n_words >= duplicates.min_words  # long stories that repeat no earlier text exactly
     compared[list(first_of)] = False
-    grams = _Trigrams.of(words, compared)
+    grams = _Trigrams.of(words, compared, n_words)
     later, earlier = _candidate_pairs(grams, duplicates.jaccard)
     # Each later story repeats the first earlier one that is similar enough (pairs in that order).
     for story, candidate, similar in zip(
@@ -346,11 +344,10 @@ class _Trigrams:
     bounds: np.ndarray  # story k's 3-grams are [bounds[k], bounds[k + 1])
 
     @classmethod
-    def of(cls, words: StoryWords, stories: np.ndarray) -> _Trigrams:
-        """The 3-grams of ``stories`` (a bool per story)."""
+    def of(cls, words: StoryWords, stories: np.ndarray, n_words: np.ndarray) -> _Trigrams:
+        """The 3-grams of ``stories`` (a bool per story; ``n_words``: words per story)."""
         from toolkit import _units  # (numba is slow to import: only when a corpus comes)
 
-        n_words = np.bincount(words.story_of[words.words.text_index], minlength=len(stories))
         # Sampled 3-grams keep within paragraphs: where an outlet breaks paragraphs is layout, not wording.
         gram, story, sampled, bounds = _units.trigrams(
             words.words.hashes,

@@ -1272,7 +1272,7 @@ def _utc_times(values: list[Any], sources: list[str | None], time_zones: Mapping
 
 def _has_offset(value: Any) -> bool:
     if isinstance(value, str):
-        return _HAS_OFFSET.search(value.strip()) is not None
+        return _HAS_OFFSET.search(value.rstrip()[-6:]) is not None  # (an offset is 6 characters at most)
     return getattr(value, "tzinfo", None) is not None
 
 
