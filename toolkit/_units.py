@@ -191,10 +191,9 @@ def word_hashes(units, starts, ends, steps, base, text_base):  # pragma: no cove
     hashes = np.empty(most, dtype=np.uint64)
     lengths = np.empty(most, dtype=np.int64)
     counts = np.zeros(len(starts), dtype=np.int64)
-    text_hashes = np.empty(len(starts), dtype=np.uint64)
     found = 0
     for k in range(len(starts)):
-        first, value, length, in_word, text_hash = found, np.uint64(0), 0, 0, np.uint64(0)
+        first, value, length, in_word = found, np.uint64(0), 0, 0
         for i in range(starts[k], ends[k]):
             unit = units[i]
             step = steps[unit]
@@ -202,14 +201,20 @@ def word_hashes(units, starts, ends, steps, base, text_base):  # pragma: no cove
             # Written at every unit, kept (found moves on) only where a word ends.
             hashes[found], lengths[found] = value, length
             found += in_word & space
-            text_hash = text_hash * text_base + value if in_word & space else text_hash  # (its own chain)
             value = np.uint64(0) if space else value * base + np.uint64(unit)
             length = 0 if space else length + step
             in_word = 1 - space
         hashes[found], lengths[found] = value, length
         found += in_word
         counts[k] = found - first
-        text_hashes[k] = text_hash * text_base + value if in_word else text_hash
+    # The texts' hashes from their words' (apart: in the loop above, a second chain of products per unit).
+    text_hashes = np.zeros(len(starts), dtype=np.uint64)
+    word = 0
+    for k in range(len(starts)):
+        text_hash = np.uint64(0)
+        for w in range(word, word + counts[k]):
+            text_hash = text_hash * text_base + hashes[w]
+        text_hashes[k], word = text_hash, word + counts[k]
     return hashes[:found], lengths[:found], counts, text_hashes
 
 
