@@ -1,14 +1,15 @@
-"""Loops over texts as UTF-16 code units, compiled with numba: the per-character steps of `toolkit.arabic`'s
-batch functions, one pass each over a whole corpus.
+"""Loops compiled with numba: the per-character steps of `toolkit.arabic`'s batch functions over texts as
+UTF-16 code units, and the word counts of `toolkit.duplicates` over hashed words, one pass each over a
+whole corpus.
 
-Private to `toolkit.arabic`, which imports this module on first use (numba takes a while to import). Text k
-is ``units[starts[k]:ends[k]]``; the texts' ranges increase and at least one unit (NUL, or a line break
-between lines) separates each from the next: the output buffers are sized on that, and numba does not check
-bounds. numba comes with umap-learn, which BERTopic needs; compiled loops are cached beside this file (or in
-numba's user cache when that folder is read-only).
+Private to `toolkit.arabic` and `toolkit.duplicates`, which import this module on first use (numba takes a
+while to import). Text k is ``units[starts[k]:ends[k]]``; the texts' ranges increase and at least one unit
+(NUL, or a line break between lines) separates each from the next: the output buffers are sized on that,
+and numba does not check bounds. numba comes with umap-learn, which BERTopic needs; compiled loops are
+cached beside this file (or in numba's user cache when that folder is read-only).
 
-Branches on the text (a space or not) are mostly written as arithmetic: a mispredicted branch every few
-characters costs more than the few operations that replace it.
+Branches on the text (a space or not) are mostly written as arithmetic or table lookups: a mispredicted
+branch every few characters costs more than the few operations that replace it.
 """
 
 from __future__ import annotations

@@ -6,8 +6,9 @@ The load stage's cleaning asks two questions of normalised text, for a whole cor
   paragraph exactly or nearly (a lede restated at the end, a paragraph pasted twice);
 * `duplicate_stories`: which story repeats which earlier one (wire copy republished by several outlets).
 
-Both count words as 64-bit hashes (`toolkit.arabic.hashed_words`) with array operations, and look at
-words one by one only for the few paragraphs or stories that the counts single out.
+Both count words as 64-bit hashes (`toolkit.arabic.hashed_words`), with array operations and compiled
+loops (`toolkit._units`), and look at the words themselves only for the few paragraphs or stories that the
+counts single out.
 
 >>> stories = [["خبر اول", "فقرة ثانية", "خبر اول"]]
 >>> distinct_paragraphs(stories)
