@@ -416,6 +416,11 @@ class Paragraphs(Sequence[list[str]]):
 
     Paragraphs are numbered through all texts: text k's are ``first[k]`` to ``first[k + 1] - 1``.
     `utf8_joined` writes chosen paragraphs of each row of a table as UTF-8, for an Arrow string column.
+
+    >>> paragraphs = normalised_paragraphs(["زلزالٌ قوي\\nهزة", "مطر"])
+    >>> data, offsets = paragraphs.utf8_joined(np.array([1, 0, 2]), np.array([0, 2, 3]), normalised=True)
+    >>> [data[a:b].tobytes().decode() for a, b in zip(offsets[:-1], offsets[1:])]
+    ['هزة\\n\\nزلزال قوي', 'مطر']
     """
 
     original: _CodeUnits  # each paragraph as it stands
