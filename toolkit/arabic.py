@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -466,6 +466,11 @@ class HashedWords:
     text_index: np.ndarray  # the text each word is in
     text_hashes: np.ndarray  # per text: uint64, equal for texts with the same words in the same order
 
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """Per text: how many words it has."""
+        return np.bincount(self.text_index, minlength=len(self.text_hashes))
+
 
 # Polynomial hashing mod 2**64 (`toolkit._units.word_hashes`): of a word's code units, of a text's words.
 _HASH_BASE, _TEXT_HASH_BASE = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xD6E8FEB86659FD93)
@@ -498,8 +503,7 @@ def hashed_words(texts: Sequence[str]) -> HashedWords:
     # of them must not hash as the emoji they would encode: such texts' words are hashed again here.
     odd = [k for k, text in enumerate(texts) if _HAS_SURROGATE.search(text)]
     if odd:
-        counts = np.bincount(words.text_index, minlength=len(texts))
-        firsts = np.cumsum(counts) - counts
+        firsts = np.cumsum(words.counts) - words.counts
         for k in odd:
             hashes = [_word_hash(word) for word in texts[k].replace("\x00", " ").split()]
             at = slice(firsts[k], firsts[k] + len(hashes))

@@ -181,8 +181,7 @@ def distinct_paragraphs(
 def _with_repeats_or_blanks(words: StoryWords) -> list[bool]:
     """Per story: may a paragraph repeat an earlier one exactly, or have no words? (By the paragraphs'
     hashes, for all stories at once: only those stories' strings are compared.)"""
-    paragraphs = len(words.story_of)
-    blank = np.bincount(words.words.text_index, minlength=paragraphs) == 0
+    blank = words.words.counts == 0
     order = np.lexsort((words.words.text_hashes, words.story_of))
     same = (np.diff(words.story_of[order]) == 0) & (np.diff(words.words.text_hashes[order]) == 0)
     found = np.zeros(len(words.first) - 1, dtype=bool)
@@ -217,7 +216,7 @@ def _near_repeat_suspects(
     firsts = words.first.tolist()
     rest = [kept[k][1:] for k in compared]  # the first paragraph is never pooled: it need not be counted
     paragraphs = np.array([firsts[k] + i for k, indices in zip(compared, rest, strict=True) for i in indices])
-    word_starts = np.concatenate(([0], np.cumsum(np.bincount(words.words.text_index, minlength=firsts[-1]))))
+    word_starts = np.concatenate(([0], np.cumsum(words.words.counts)))
     stories, later, earlier = _units.near_repeat_suspects(
         words.words.hashes,
         word_starts,

@@ -1118,8 +1118,7 @@ class _Texts:
     def of(cls, paragraphs: Paragraphs, pieces: np.ndarray, bounds: np.ndarray) -> _Texts:
         """Row r: paragraphs ``pieces[bounds[r]:bounds[r + 1]]``, a blank line apart (Arrow strings written
         from the paragraphs' arrays: no Python string per row)."""
-        words = np.bincount(paragraphs.words.text_index, minlength=len(paragraphs.original.starts))
-        total = np.concatenate(([0], np.cumsum(words[pieces])))
+        total = np.concatenate(([0], np.cumsum(paragraphs.words.counts[pieces])))
         return cls(
             _arrow_strings(*paragraphs.utf8_joined(pieces, bounds, normalised=False)),
             _arrow_strings(*paragraphs.utf8_joined(pieces, bounds, normalised=True)),
