@@ -1,142 +1,185 @@
-"""Theme assignment against weak labels on the shared corpora: ``python -m benchmarks.themes_eval``.
+"""Theme assignment against the hand-labelled gold set: ``python -m benchmarks.themes_eval``.
 
-Weak labels are the corpora README's "focus" definition: the README's disaster (or security
-cooperation) regex matches the raw title, or matches at least 3 times in the raw body. They are
-narrow (the security regex knows five phrases) and noisy (a long article that mentions an
-earthquake three times is "focus"), so precision here is a lower bound; the 50 assignments read by
-hand are in ``benchmarks/themes_review.md``. The toolkit's theme file is written independently
-of these regexes: copying them would make this evaluation meaningless.
+The gold set (``benchmarks/themes_gold.csv``: ids and labels only, never texts) was labelled by reading
+the stories against the annotation guideline ``docs/themes.md``. It is a stratified sample of every story
+of the three shared corpora, the raw Al Mayadeen pages and the bundled sample page:
 
-For each corpus the table gives, per theme, the stories the weak label marks, the stories
-`toolkit.score_themes` assigns the theme, the overlap, precision and recall, and the seconds
-`score_themes` took. ``--review N`` prints a seeded sample of N assignments (id, assigned theme,
-weak label, title) to read; titles are printed, never stored.
+* ``assigned``: every story the toolkit's first scorer (the seed lexicon of 2026-11) gave a theme: all read;
+* ``mentions``: the other stories whose title, or at least two (disasters) or three (security) places in
+  the text, use a theme word of a broad list: a seeded random sample read;
+* ``rest``: everything else: a smaller seeded random sample read.
+
+Each gold row carries its ``weight`` (stories of its stratum ÷ stories read), so precision, recall and the
+attention shares here are estimates for the whole corpora, not for the sample (Horvitz–Thompson). Rows
+are split in two halves by the parity of the MD5 of their id: ``dev`` was used to choose the scorer's
+constants, ``test`` never was.
+
+Every corpus is scored on its own, as a user would load and score it (the word model is learnt per corpus).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import toolkit
+from benchmarks.corpora import REPO, corpus_file, default_corpora
 from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
+from toolkit.themes import STORY_KINDS, ThemeScorer
 
-CORPORA = ("ant-multisource", "almayadeen", "saudinewsnet")
-# The corpora README's focus regexes, verbatim: the weak labels, not the toolkit's themes.
-WEAK_LABELS = {
-    "natural_disasters": re.compile(
-        r"زلزال|زلازل|هزة أرضية|هزات أرضية|هزتان أرضيتان|فيضان|فيضانات|السيول(?![ء-ي])|إعصار|اعصار|تسونامي"
-        r"|حرائق الغابات|حرائق غابات|انهيار أرضي|انهيارات أرضية|انهيارات طينية|ثوران|البركان|بركاني"
-    ),
-    "security_cooperation": re.compile(
-        r"تعاون (?:عسكري|دفاعي|أمني)|التعاون (?:العسكري|الدفاعي|الأمني)|اتفاقية (?:دفاع|دفاعية|أمنية|عسكرية)"
-        r"|مناورات (?:عسكرية|مشتركة|بحرية)|تدريبات (?:عسكرية )?مشتركة"
-    ),
-}
-REVIEW_SEED = 20250101
+GOLD = REPO / "benchmarks" / "themes_gold.csv"
+THEMES = ("security_cooperation", "natural_disasters")
+# (name in the gold set, where its stories are): the three corpora, the raw pages, the bundled page.
+SOURCES = ("ant-multisource", "almayadeen", "saudinewsnet", "raw-pages", "seed")
 
 
-def weak_labels(path: Path) -> pd.DataFrame:
-    """``article_id`` and one boolean column per theme: the README's focus rule on the raw export."""
-    raw = pd.read_json(path, lines=True, compression="gzip", dtype={"id": str})
-    out = pd.DataFrame({"article_id": raw["id"].astype(str)})
-    for theme, regex in WEAK_LABELS.items():
-        in_title = raw["title"].fillna("").map(lambda t, rx=regex: rx.search(t) is not None)
-        in_body = raw["text"].fillna("").map(lambda t, rx=regex: len(rx.findall(t)) >= 3)
-        out[theme] = in_title | in_body
-    return out
+def source_path(corpora: Path, name: str) -> Path:
+    """Where the stories of one gold source are.
+
+    >>> source_path(Path("shared/corpora"), "raw-pages").as_posix(), source_path(Path("c"), "seed").name
+    ('shared/corpora/raw-pages/almayadeen', 'raw')
+    """
+    if name == "raw-pages":
+        return corpora / "raw-pages" / "almayadeen"
+    if name == "seed":
+        return REPO / "data" / "raw"
+    return corpus_file(corpora, name)
 
 
-def evaluate(corpora: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per corpus and theme: weak, assigned, overlap, precision, recall, seconds; and every story's result."""
-    rows, stories = [], []
-    for name in CORPORA:
-        path = corpora / name / "articles.jsonl.gz"
-        articles = toolkit.load_articles(path)
+def read_gold(path: Path = GOLD) -> pd.DataFrame:
+    """The gold labels: ``article_id, corpus, stratum, weight, split`` and a 0/1 column per theme."""
+    return pd.read_csv(path, dtype={"article_id": str, "corpus": str, "stratum": str, "split": str})
+
+
+def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Every story of every source that exists: its corpus, outlet, kind, and the theme of each scorer.
+
+    ``theme`` is `toolkit.score_themes` (the default), ``theme_lexicon`` the seed lexicon alone
+    (``ThemeScorer(learn=False)``). Also the seconds `score_themes` took per source.
+    """
+    frames, seconds = [], {}
+    for name in SOURCES:
+        path = source_path(corpora, name)
+        if not path.exists():
+            continue
+        articles = toolkit.load_articles(path, progress=False)
         start = time.perf_counter()
         scores = toolkit.score_themes(articles)
-        seconds = time.perf_counter() - start
-        # Only the export's own records have weak labels (not the "read also" stories found inside them).
-        joined = scores.merge(weak_labels(path), on="article_id")
-        joined = joined.merge(articles[["article_id", "title"]], on="article_id").assign(corpus=name)
-        stories.append(joined)
-        for theme in WEAK_LABELS:
-            assigned, weak = joined["theme"] == theme, joined[theme]
-            overlap = int((assigned & weak).sum())
+        seconds[name] = time.perf_counter() - start
+        lexicon = ThemeScorer(learn=False).fit_transform(articles)
+        frames.append(
+            articles[["article_id", "source", "kind"]].assign(
+                corpus=name, theme=scores["theme"].to_numpy(), theme_lexicon=lexicon["theme"].to_numpy()
+            )
+        )
+    return pd.concat(frames, ignore_index=True), seconds
+
+
+def gold_metrics(stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "theme") -> pd.DataFrame:
+    """Weighted precision, recall and F1 per split (dev, test, all) and theme of the scorer in ``column``.
+
+    Also the gold stories read (``n``), those the gold marks (``gold``) and those the scorer assigns
+    (``assigned``), unweighted.
+
+    >>> stories = pd.DataFrame({"article_id": ["a", "b", "c"], "theme": ["natural_disasters", None, None]})
+    >>> gold = pd.DataFrame({"article_id": ["a", "b", "c"], "weight": [1.0, 1.0, 4.0], "split": "dev",
+    ...     "security_cooperation": 0, "natural_disasters": [1, 0, 1]})
+    >>> gold_metrics(stories, gold).query("split == 'all'")[["theme", "precision", "recall"]].to_numpy().tolist()
+    [['security_cooperation', nan, nan], ['natural_disasters', 1.0, 0.2]]
+    """
+    joined = gold.merge(stories[["article_id", column]], on="article_id")
+    rows = []
+    for split in ("dev", "test", "all"):
+        part = joined if split == "all" else joined[joined["split"] == split]
+        weight = part["weight"].to_numpy(dtype=float)
+        for theme in THEMES:
+            predicted = (part[column] == theme).fillna(False).to_numpy(dtype=bool)
+            true = part[theme].to_numpy() == 1
+            hit = (weight * (predicted & true)).sum()
+            precision = hit / (weight * predicted).sum() if predicted.any() else float("nan")
+            recall = hit / (weight * true).sum() if true.any() else float("nan")
+            f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
             rows.append(
                 {
-                    "corpus": name,
-                    "stories": len(joined),
+                    "split": split,
                     "theme": theme,
-                    "weak": int(weak.sum()),
-                    "assigned": int(assigned.sum()),
-                    "overlap": overlap,
-                    "precision": overlap / assigned.sum() if assigned.any() else float("nan"),
-                    "recall": overlap / weak.sum() if weak.any() else float("nan"),
-                    "seconds": seconds,
+                    "n": len(part),
+                    "gold": int(true.sum()),
+                    "assigned": int(predicted.sum()),
+                    "precision": precision,
+                    "recall": recall,
+                    "f1": f1,
                 }
             )
-    return pd.DataFrame(rows), pd.concat(stories, ignore_index=True)
+    return pd.DataFrame(rows)
 
 
-def review_sample(stories: pd.DataFrame, n: int) -> pd.DataFrame:
-    """A seeded sample spread over corpora and over agreement cells (both, toolkit only, weak only).
+def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet and theme: the share of its stories the toolkit gives the theme, and the gold estimate.
 
-    Cells are taken in turn, one story at a time, so disagreements are sampled as often as agreements.
+    Stories are whole articles and embedded stories, as `toolkit.theme_attention` counts them. The
+    gold share is the weighted share of the outlet's gold stories with the theme (None where the gold
+    read none of its stories); ``n_gold`` is how many were read.
     """
-    weak = (
-        stories["natural_disasters"]
-        .map({True: "natural_disasters", False: None})
-        .where(~stories["security_cooperation"].astype(bool), "security_cooperation")
-    )
-    stories = stories.assign(weak_label=weak.astype("string"), cell=_cell(stories["theme"], weak))
-    shuffled = stories.sample(frac=1.0, random_state=REVIEW_SEED)
-    queues = [group for _, group in shuffled.groupby(["corpus", "cell"], sort=True)]
-    picked: list[pd.Series] = []
-    while len(picked) < n and any(len(q) for q in queues):
-        for i, queue in enumerate(queues):
-            if len(picked) < n and len(queue):
-                picked.append(queue.iloc[0])
-                queues[i] = queue.iloc[1:]
-    return pd.DataFrame(picked)[["corpus", "article_id", "theme", "weak_label", "title"]]
-
-
-def _cell(theme: pd.Series, weak: pd.Series) -> pd.Series:
-    both = theme.fillna("none") + " / " + weak.fillna("none")
-    # Stories that neither the toolkit nor the weak label put in a theme are most of each corpus.
-    return both.where(both != "none / none", "neither")
+    counted = stories[stories["kind"].isin(STORY_KINDS)]
+    with_gold = counted.merge(gold, on="article_id", how="left")
+    rows = []
+    for source, group in with_gold.groupby("source", sort=True):
+        read = group[group["weight"].notna()]
+        for theme in THEMES:
+            toolkit_share = float((group["theme"] == theme).mean())
+            gold_share = (
+                float((read["weight"] * (read[theme] == 1)).sum() / read["weight"].sum()) if len(read) else np.nan
+            )
+            rows.append(
+                {
+                    "source": source,
+                    "theme": theme,
+                    "stories": len(group),
+                    "n_gold": len(read),
+                    "toolkit": toolkit_share,
+                    "gold": gold_share,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = Path(os.environ.get("TOOLKIT_CORPORA", Path(__file__).resolve().parents[2] / "shared" / "corpora"))
-    parser.add_argument("--corpora", type=Path, default=default)
-    parser.add_argument("--review", type=int, default=0, metavar="N", help="print N assignments to read")
+    parser.add_argument("--corpora", type=Path, default=default_corpora())
     args = parser.parse_args()
-    table, stories = evaluate(args.corpora)
+    stories, seconds = score_sources(args.corpora)
+    gold = read_gold()
     print("\n".join(machine_header(corpora=args.corpora, command="python -m benchmarks.themes_eval")))
+    for column, label in (("theme", "score_themes (default)"), ("theme_lexicon", "seed lexicon alone")):
+        table = gold_metrics(stories, gold, column=column)
+        print(f"\n{label}\n")
+        print(
+            markdown_table(
+                ["split", "theme", "read", "gold", "assigned", "precision", "recall", "F1"],
+                [
+                    [r.split, r.theme, *map(str, (r.n, r.gold, r.assigned)), *map(score, (r.precision, r.recall, r.f1))]
+                    for r in table.itertuples()
+                ],
+            )
+        )
     print()
+    shares = attention_by_outlet(stories, gold)
     print(
         markdown_table(
-            ["corpus", "stories", "theme", "weak", "assigned", "overlap", "precision", "recall", "score_themes s"],
+            ["outlet", "theme", "stories", "read", "toolkit share", "gold share"],
             [
-                [
-                    *(r.corpus, str(r.stories), r.theme, str(r.weak), str(r.assigned), str(r.overlap)),
-                    *(score(r.precision), score(r.recall), number(r.seconds)),
-                ]
-                for r in table.itertuples()
+                [r.source, r.theme, str(r.stories), str(r.n_gold), score(r.toolkit), score(r.gold)]
+                for r in shares.itertuples()
             ],
         )
     )
-    if args.review:
-        print()
-        print(review_sample(stories, args.review).to_string(index=False))
+    print("\nscore_themes seconds per source: " + ", ".join(f"{k} {number(v)}" for k, v in seconds.items()))
 
 
 if __name__ == "__main__":

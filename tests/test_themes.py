@@ -122,7 +122,7 @@ def test_theme_added_in_code_as_object_or_dict():
         ('[x]\nlabel_ar = "س"\n', "theme 'x': missing label_en, seeds"),
         ('[Bad-Key]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = ["سلام"]\n', "theme 'Bad-Key': a theme key is"),
         ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = []\n', "theme 'x': seeds must be a non-empty list"),
-        ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = "سلام"\n', "theme 'x': seeds and context are lists"),
+        ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = "سلام"\n', "theme 'x': seeds, context, not_after, not_before"),
         ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = ["سلام"]\nweight = 2\n', "theme 'x': unknown field(s) weight"),
         ("[x\n", "not valid TOML"),
     ],
@@ -196,6 +196,93 @@ def test_the_highest_score_wins():
     assert scores["theme"] == "natural_disasters"
 
 
+def test_metaphors_and_names_are_not_disasters():
+    frame = stories(
+        "أحدث فوز المعارضة زلزالا سياسيا في البرلمان وأطاح بالحكومة",  # a political earthquake
+        "أطلق الحوثيون صاروخ بركان باتجاه المدينة",  # the Burkan missile
+        "فاز القارب «زلزال 77» بالسباق وحل «طوفان 40» ثانيا في الرحلة البحرية",  # boats, quoted names
+        "ضرب زلزال سياسي الحزب الحاكم",
+        "ضرب زلزال عنيف الساحل الغربي وانهارت المباني",  # the earthquake itself
+    )
+    assert assigned(frame) == [None, None, None, None, "natural_disasters"]
+
+
+def test_arms_sales_military_aid_and_alliances_are_security_cooperation():
+    frame = stories(
+        "وافقت الخارجية الأمريكية على صفقة أسلحة للسعودية بقيمة مليار دولار",
+        "قال السفير إن الولايات المتحدة ملتزمة بدعم تونس عسكريا وأمنيا",
+        "أعلنت أرمينيا انسحابها من منظمة معاهدة الأمن الجماعي",
+        "تسلم الجيش مساعدات عسكرية جديدة من الحلفاء",
+        "أجرت قوات البلدين مناورة عسكرية مشتركة في البحر",
+    )
+    assert assigned(frame) == ["security_cooperation"] * 5
+
+
+def test_not_after_and_not_before_words_cancel_a_seed_for_their_theme_only():
+    theme = Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب",), not_before=("عملية",))
+    frame = stories("هبت عاصفة قوية", "هبت عاصفة الغضب", "بدأت عملية عاصفة", "هبت عاصفة غضب الطبيعة")
+    assert assigned(frame, themes=[theme]) == ["storms", None, None, None]
+    with pytest.raises(InputError, match="not_after and not_before are lists of single words"):
+        Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب شديد",))
+
+
+def invented_corpus() -> pd.DataFrame:
+    """A corpus large enough to learn from: 24 earthquake, 24 defence and 60 football stories.
+
+    Each kind is written from its own words (varied by a number), so the word models have
+    something to learn; the last story borrows an earthquake seed for an election.
+    """
+    quake = "ضرب زلزال بقوة {n} درجات المنطقة وانهارت المنازل وانتشل المسعفون الضحايا من تحت الركام"
+    defence = "وقع وزيرا الدفاع اتفاقية تعاون عسكري تشمل تدريب الضباط وتبادل الخبرات بين الجيشين {n}"
+    football = "فاز النادي على منافسه بثلاثة أهداف في الدوري وسجل المهاجم هدفا في الدقيقة {n} أمام الجماهير"
+    texts = [quake.format(n=n) for n in range(24)] + [defence.format(n=n) for n in range(24)]
+    texts += [football.format(n=n) for n in range(60)]
+    election = "فاز الحزب في الانتخابات وحصد مقاعد البرلمان وقال زعيمه إن النتيجة صدمة للأحزاب الأخرى بعد فرز الأصوات"
+    return stories(*texts, election, titles=[None] * 108 + ["زلزال في البرلمان"])
+
+
+def test_a_scorer_learns_each_themes_words_from_the_corpus():
+    articles = invented_corpus()
+    scorer = toolkit.ThemeScorer()
+    assert scorer.fit(articles) is scorer
+    assert scorer.learned_ == {"security_cooperation": True, "natural_disasters": True}
+    words = pd.Series(scorer.word_weights_[1], index=scorer.vocabulary_)
+    # The earthquake stories' own words weigh for the theme; the football words against it.
+    assert words["الركام"] > 0 > words["الدوري"]
+    scores = scorer.transform(articles)
+    assert scores["theme"].iloc[:24].eq("natural_disasters").all()
+    assert scores["theme"].iloc[24:48].eq("security_cooperation").all()
+    assert scores["theme"].iloc[48:].isna().all()  # the football stories and the election
+    # The seed lexicon alone gives the election story the disaster theme: one seed in its title.
+    lexicon = toolkit.ThemeScorer(learn=False).fit_transform(articles)
+    assert lexicon["theme"].iloc[-1] == "natural_disasters"
+    assert scores["score_natural_disasters"].iloc[-1] < lexicon["score_natural_disasters"].iloc[-1] - 0.15
+
+
+def test_a_fitted_scorer_scores_other_stories_with_what_it_learnt():
+    scorer = toolkit.ThemeScorer().fit(invented_corpus())
+    new = stories(
+        "ضرب زلزال بقوة 5 درجات القرية وانتشل المسعفون الضحايا",
+        "سجل المهاجم هدفا كان زلزالا في الدوري أمام الجماهير",  # football words around a metaphor
+    )
+    assert assigned_by(scorer, new) == ["natural_disasters", None]
+    with pytest.raises(InputError, match="not fitted"):
+        toolkit.ThemeScorer().transform(new)
+
+
+def assigned_by(scorer, frame: pd.DataFrame) -> list[str | None]:
+    return [None if pd.isna(t) else t for t in scorer.transform(frame)["theme"]]
+
+
+def test_a_small_corpus_keeps_its_lexical_scores(seed_articles):
+    # Eleven stories: too few examples to learn words from, so the seed page scores as before.
+    scorer = toolkit.ThemeScorer().fit(seed_articles)
+    assert scorer.learned_ == {"security_cooperation": False, "natural_disasters": False}
+    pd.testing.assert_frame_equal(
+        scorer.transform(seed_articles), toolkit.ThemeScorer(learn=False).fit_transform(seed_articles)
+    )
+
+
 def test_missing_text_column_is_an_input_error():
     with pytest.raises(InputError, match="articles: missing column"):
         toolkit.score_themes(pd.DataFrame({"article_id": ["a"]}))
@@ -248,7 +335,9 @@ def month_articles() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_attention_per_month_is_the_share_of_all_stories(month_articles):
     articles, scores = month_articles
     table = toolkit.theme_attention(articles, scores, freq="M")
-    assert list(table.columns) == ["period", "theme", "theme_label", "n_stories", "n_total", "share"]
+    assert list(table.columns) == [
+        "period", "theme", "theme_label", "n_stories", "n_total", "share", "share_low", "share_high"
+    ]
     got = [(str(r.period.date()), r.theme, r.n_stories, r.n_total, r.share) for r in table.itertuples()]
     assert got == [
         ("2024-01-01", "security_cooperation", 0, 3, 0.0),
@@ -284,6 +373,28 @@ def test_attention_per_source(month_articles):
         ("Y", "security_cooperation", 1, 3, 1 / 3),
         ("Y", "natural_disasters", 1, 3, 1 / 3),
     ]
+
+
+def test_attention_intervals_are_wilson_intervals(month_articles):
+    articles, scores = month_articles
+    table = toolkit.theme_attention(articles, scores, by="source").set_index(["source", "theme"])
+    # X: 2 of 3 stories are natural disasters. Wilson 95 %: centre (2/3 + z²/6) / (1 + z²/3), z = 1.96.
+    x = table.loc[("X", "natural_disasters")]
+    assert (round(x["share_low"], 4), round(x["share_high"], 4)) == (0.2077, 0.9385)
+    # No story with the theme still leaves room for some: 0 of 3 is 0 % to 56 %.
+    none = table.loc[("X", "security_cooperation")]
+    assert (none["share_low"], round(none["share_high"], 4)) == (0.0, 0.5615)
+    assert "share_low" not in toolkit.theme_attention(articles, scores, by="source", confidence=None)
+
+
+def test_attention_on_the_seed_page_counts_the_embedded_story(seed_articles):
+    # The "read also" earthquake story is a story Al Jazeera published: the outlet's chart shows it.
+    scores = toolkit.score_themes(seed_articles)
+    table = toolkit.theme_attention(seed_articles, scores, by="source")
+    got = [(r.source, r.theme, r.n_stories, r.n_total) for r in table.itertuples()]
+    assert got == [("الجزيرة", "security_cooperation", 1, 2), ("الجزيرة", "natural_disasters", 1, 2)]
+    headlines_too = toolkit.theme_attention(seed_articles, scores, by="source", kinds=None)
+    assert headlines_too["n_total"].tolist() == [11, 11]
 
 
 def test_distinctive_words_on_the_seed_page(seed_articles):
@@ -362,15 +473,33 @@ def test_cli_user_themes_and_bad_input(tmp_path, seed_articles, capsys):
 # --- shared corpora ------------------------------------------------------------------------------
 
 
-@pytest.mark.corpora
-def test_ant_focus_stories_get_their_themes(corpora):
-    from benchmarks.themes_eval import weak_labels
+def test_the_gold_set_is_ids_and_labels_of_every_source():
+    from benchmarks.themes_eval import SOURCES, read_gold
 
-    path = corpora / "ant-multisource" / "articles.jsonl.gz"
-    scores = toolkit.score_themes(toolkit.load_articles(path)).merge(weak_labels(path), on="article_id")
-    disaster, security = scores["natural_disasters"], scores["security_cooperation"]
-    # Measured (benchmarks/themes_eval.py): 306 of 308 disaster-focus stories, 12 of 14 security-focus.
-    assert (scores.loc[disaster, "theme"] == "natural_disasters").sum() >= 290
-    assert (scores.loc[security, "theme"] == "security_cooperation").sum() >= 11
-    # Precision against the weak label: 0.956 measured.
-    assert disaster[scores["theme"] == "natural_disasters"].mean() >= 0.9
+    gold = read_gold()
+    assert list(gold.columns) == [
+        "article_id", "corpus", "stratum", "weight", "split", "security_cooperation", "natural_disasters"
+    ]
+    assert len(gold) >= 500 and gold["article_id"].is_unique
+    assert set(gold["corpus"]) == set(SOURCES)
+    assert set(gold["stratum"]) == {"assigned", "mentions", "rest"}
+    assert set(gold["split"]) == {"dev", "test"}
+    assert gold[["security_cooperation", "natural_disasters"]].isin([0, 1]).all().all()
+    assert (gold["weight"] >= 1).all() and (gold.loc[gold["stratum"] == "assigned", "weight"] == 1).all()
+    # The bundled page is read whole: its gold labels are the seed test's expectations.
+    seed = gold[gold["corpus"] == "seed"].set_index("article_id")
+    assert seed.loc[PAGE, "security_cooperation"] == 1 and seed.loc[f"{PAGE}#e1", "natural_disasters"] == 1
+
+
+@pytest.mark.corpora
+def test_themes_hold_on_the_gold_set(corpora):
+    from benchmarks.themes_eval import gold_metrics, read_gold, score_sources
+
+    stories, _ = score_sources(corpora)
+    gold = read_gold()
+    # Every gold id is a story the toolkit loads: ids are stable, so the labels keep meaning something.
+    assert set(gold["article_id"]) <= set(stories["article_id"])
+    table = gold_metrics(stories, gold).set_index(["split", "theme"])
+    # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
+    assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
+    assert table.loc[("all", "security_cooperation"), "precision"] >= 0.8

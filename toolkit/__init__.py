@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     # themes: security cooperation vs natural disasters, and user themes
     "load_themes": "toolkit.themes",
     "score_themes": "toolkit.themes",
+    "ThemeScorer": "toolkit.themes",
     "theme_attention": "toolkit.themes",
     "distinctive_words": "toolkit.themes",
     "topics_to_themes": "toolkit.themes",

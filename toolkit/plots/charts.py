@@ -133,7 +133,7 @@ def topic_sizes_chart(
 def stories_per_source_chart(
     articles: pd.DataFrame,
     *,
-    kinds: Sequence[str] | None = ("article",),
+    kinds: Sequence[str] | None = ("article", "embedded"),
     title: str = "عدد القصص لكل مصدر",
     backend: Backend = "matplotlib",
     arabic_digits: bool = False,
@@ -142,8 +142,8 @@ def stories_per_source_chart(
     """Stories per source (outlet), most first; duplicates (``duplicate_of`` set) are not counted.
 
     ``kinds`` keeps rows of those kinds when ``articles`` has a ``kind`` column
-    (default: whole articles, not embedded stories or related headlines, as
-    ``theme_attention`` counts them); None keeps all.
+    (default: whole articles and the stories embedded in them, not related
+    headlines, as ``theme_attention`` counts them); None keeps all.
 
     >>> articles = pd.DataFrame({"source": ["الجزيرة", "الجزيرة", None], "duplicate_of": [None, None, None]})
     >>> fig = stories_per_source_chart(articles, backend="plotly")
@@ -172,7 +172,9 @@ def theme_by_source_chart(
 
     ``attention`` is a by-source attention table (``source, theme, theme_label,
     n_stories, n_total, share``); ``value`` is ``"share"`` (percent of the
-    source's stories) or ``"count"`` (``n_stories``).
+    source's stories) or ``"count"`` (``n_stories``). Shares with an interval
+    (``share_low``, ``share_high``, as `toolkit.theme_attention` gives) get an
+    error bar, so an outlet with few stories shows how little its share says.
 
     >>> attention = pd.DataFrame({"source": ["الجزيرة", "بي بي سي"], "theme": "disaster",
     ...     "theme_label": "الكوارث الطبيعية", "n_stories": [3, 1], "n_total": [10, 10], "share": [0.3, 0.1]})
@@ -186,7 +188,7 @@ def theme_by_source_chart(
         {"panel": rows["theme_label"], "label": rows["source"], "value": _values(rows[column], value == "share")}
     )
     labels = _Labels(title, _value_label(value), percent=value == "share")
-    return _draw_bars(bars, labels, _style(backend, arabic_digits, font))
+    return _draw_bars(_with_interval(bars, rows, value), labels, _style(backend, arabic_digits, font))
 
 
 def topics_over_time_chart(
@@ -235,6 +237,7 @@ def theme_comparison_chart(
     ``attention`` is an attention table by period (``period, theme,
     theme_label, n_stories, n_total, share``); ``themes`` picks theme ids. The
     default title names the themes: "التعاون الأمني مقابل الكوارث الطبيعية عبر الزمن".
+    Shares with an interval (``share_low``, ``share_high``) are drawn with a band around the line.
 
     >>> attention = pd.DataFrame({"period": ["2024-01", "2024-01"], "theme": ["security", "disaster"],
     ...     "theme_label": ["التعاون الأمني", "الكوارث الطبيعية"], "n_stories": [1, 3], "n_total": 4,
@@ -244,6 +247,7 @@ def theme_comparison_chart(
     """
     rows = _choose_themes(attention, themes)
     lines = _lines_over_time(rows, series="theme_label", column="share" if value == "share" else "n_stories")
+    lines = _with_interval(lines, rows, value)
     if title is None:
         title = " مقابل ".join(dict.fromkeys(rows["theme_label"])) + " عبر الزمن"
     labels = _Labels(title, _value_label(value), percent=value == "share")
@@ -327,6 +331,13 @@ def _lines_over_time(rows: pd.DataFrame, *, series: str, column: str) -> pd.Data
     )
 
 
+def _with_interval(frame: pd.DataFrame, rows: pd.DataFrame, value: Value) -> pd.DataFrame:
+    """``frame`` with ``low`` and ``high`` (percents) from ``share_low``/``share_high``, when shares have them."""
+    if value != "share" or not {"share_low", "share_high"} <= set(rows.columns):
+        return frame
+    return frame.assign(low=_values(rows["share_low"], True), high=_values(rows["share_high"], True))
+
+
 def _values(column: pd.Series, percent: bool) -> np.ndarray:
     values = column.to_numpy(dtype=float)
     return values * 100 if percent else values
@@ -367,8 +378,9 @@ def _counts(bars: pd.DataFrame) -> bool:
 
 
 def _value_limit(bars: pd.DataFrame) -> float:
-    """The far end of the value axis: the longest bar and room for its text (1 when every bar is zero)."""
-    return float(max(bars["value"].max(), 0) * 1.12) or 1.0
+    """The far end of the value axis: the longest bar (or error bar) and room for its text (1 when all are zero)."""
+    longest = bars["high"].max() if "high" in bars else bars["value"].max()
+    return float(max(longest, 0) * 1.12) or 1.0
 
 
 def _panels(frame: pd.DataFrame) -> list[str]:
@@ -458,7 +470,9 @@ def _bars_matplotlib(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Figu
             ax = grid[_grid_cell(index, columns)]
             rows_here = bars[bars["panel"] == panel]
             positions = np.arange(len(rows_here))
-            container = ax.barh(positions, rows_here["value"], color="#2a6f97")
+            container = ax.barh(
+                positions, rows_here["value"], color="#2a6f97", xerr=_errors(rows_here), ecolor="#555555", capsize=3
+            )
             ax.set_yticks(positions, labels=[style.text(label) for label in rows_here["label"]])
             ax.set_ylim(tallest - 0.5, -0.5)  # first row on top; the same bar height in every panel
             ax.set_xlim(_value_limit(bars), 0)  # bars grow leftwards from the labels; one scale for all panels
@@ -484,7 +498,9 @@ def _lines_matplotlib(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Fi
         ax = fig.subplots()
         marker = "o" if lines["x"].nunique() <= _MAX_MARKED_PERIODS else None
         for series, rows in lines.groupby("series", sort=False):
-            ax.plot(rows["x"].to_numpy(), rows["value"].to_numpy(), marker=marker, label=style.text(series))
+            (line,) = ax.plot(rows["x"].to_numpy(), rows["value"].to_numpy(), marker=marker, label=style.text(series))
+            if "low" in rows:
+                ax.fill_between(rows["x"].to_numpy(), rows["low"], rows["high"], color=line.get_color(), alpha=0.15)
         ax.set_ylabel(style.text(labels.value))
         ax.set_ylim(bottom=0)
         if labels.percent:
@@ -549,6 +565,7 @@ def _bars_plotly(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
             y=[style.text(label) for label in rows_here["label"]],
             orientation="h",
             marker_color="#2a6f97",
+            error_x=_plotly_errors(rows_here),
             text=None if shown is None else [style.number(shown(v)) for v in rows_here["value"]],
             textposition=None if shown is None else "outside",
             showlegend=False,
@@ -567,7 +584,13 @@ def _lines_plotly(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
 
     fig = go.Figure()
     for series, rows in lines.groupby("series", sort=False):
-        fig.add_scatter(x=rows["x"].tolist(), y=rows["value"].tolist(), mode="lines+markers", name=style.text(series))
+        fig.add_scatter(
+            x=rows["x"].tolist(),
+            y=rows["value"].tolist(),
+            mode="lines+markers",
+            name=style.text(series),
+            error_y=_plotly_errors(rows),
+        )
     ticks = _plotly_ticks(lines["value"].to_numpy(dtype=float), style, percent=labels.percent)
     fig.update_yaxes(side="right", rangemode="tozero", title_text=style.text(labels.value), **ticks)
     fig.update_xaxes(**_plotly_time_ticks(lines["x"], style))
@@ -584,6 +607,20 @@ def _plotly_time_ticks(x: pd.Series, style: _Style) -> dict[str, Any]:
         (lambda v: v.strftime("%Y-%m-%d")) if pd.api.types.is_datetime64_any_dtype(unique) else str
     )
     return {"tickmode": "array", "tickvals": chosen.tolist(), "ticktext": [style.number(as_text(v)) for v in chosen]}
+
+
+def _errors(rows: pd.DataFrame) -> np.ndarray | None:
+    """matplotlib's ``xerr``: distances below and above each value, or None without an interval."""
+    if "low" not in rows:
+        return None
+    return np.vstack([rows["value"] - rows["low"], rows["high"] - rows["value"]]).clip(min=0)
+
+
+def _plotly_errors(rows: pd.DataFrame) -> dict[str, Any] | None:
+    errors = _errors(rows)
+    if errors is None:
+        return None
+    return {"type": "data", "arrayminus": errors[0].tolist(), "array": errors[1].tolist(), "thickness": 1}
 
 
 def _image_plotly(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
