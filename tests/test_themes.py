@@ -180,11 +180,11 @@ def test_score_is_seed_density_plus_title_matches():
 
 
 def test_threshold_decides_which_scores_get_a_theme():
-    body = " ".join(FILLER * 18 + ["زلزال"] + FILLER[:1])  # scores 1 - e^-0.5 = 0.39
+    body = " ".join(FILLER * 23 + ["زلزال"] + FILLER[:3])  # 257 words, one seed: 1 - e^-(100/257) = 0.32
     frame = stories(body)
-    assert DEFAULT_THRESHOLD == 0.5
+    assert DEFAULT_THRESHOLD == 0.4
     assert assigned(frame) == [None]
-    assert assigned(frame, threshold=0.39) == ["natural_disasters"]
+    assert assigned(frame, threshold=0.32) == ["natural_disasters"]
     with pytest.raises(InputError, match="threshold: must be in"):
         toolkit.score_themes(frame, threshold=0)
 
