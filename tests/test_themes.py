@@ -502,4 +502,4 @@ def test_themes_hold_on_the_gold_set(corpora):
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
-    assert table.loc[("all", "security_cooperation"), "precision"] >= 0.8
+    assert table.loc[("all", "security_cooperation"), "precision"] >= 0.75

@@ -356,23 +356,25 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
 class ThemeScorer:
     """Scores stories against themes: seed evidence, weighed by what the rest of each story is about.
 
-    Seeds alone mistake a metaphor («زلزال سياسي») or a passing mention for the theme, and miss a
-    story that says it in other words. So `fit` reads the corpus twice:
+    Seeds alone mistake a metaphor («زلزال سياسي») or a passing mention for the theme. So a story's
+    score has two parts:
 
-    1. Seed evidence (`toolkit.data/themes.toml`): ``lexical = 1 − exp(−(title matches + matches per
-       100 words))``, counting seeds 1 and context words 0.5, where at least one seed matched.
-    2. Weak supervision: the stories whose lexical score is at least ``confident`` are the theme's
-       examples, the stories without any of its words the counter-examples; a multinomial naive Bayes
-       word model learnt from them (`word_weights_`: each word's log-likelihood ratio, add-one
-       smoothing) gives every story its *focus*, the mean ratio over its words. A focus above 0
-       means the story's vocabulary as a whole reads like the theme's confident stories.
+    1. Seed evidence (``toolkit/data/themes.toml``): ``lexical = 1 − exp(−(title matches + matches
+       per 100 words))``, counting seeds 1 and context words 0.5, where at least one seed matched.
+    2. Focus, learnt by `fit` from the corpus itself (weak supervision: no labels needed). The stories
+       whose lexical score is at least ``confident`` are the theme's examples, the stories without any
+       of its words the counter-examples; a multinomial naive Bayes word model learnt from them
+       (`word_weights_`: each word's log-likelihood ratio, add-one smoothing) gives every story its
+       focus, the mean ratio over its words. `focus_range_` holds the typical counter-example's focus
+       and the typical example's (medians), and focus is read on that scale: 0 for the first, 1 for
+       the second.
 
-    `transform` combines them: ``score = lexical × sigmoid(FOCUS_SLOPE × (focus − FOCUS_OFFSET))``
-    (0 to 1), and a theme is assigned where the best score reaches ``threshold``. A theme with fewer
-    than ``min_examples`` examples in the corpus (a handful of pages) keeps its lexical score, and
-    so does every theme with ``learn=False`` (scores that do not depend on the rest of the corpus).
-    All constants were chosen on the development half of the gold set (docs/themes.md,
-    ``benchmarks/themes_gold.csv``).
+    ``score = lexical × sigmoid(FOCUS_SLOPE × (relative focus − FOCUS_OFFSET))`` (0 to 1), and a
+    theme is assigned where the best score reaches ``threshold``. A theme with fewer than
+    ``min_examples`` examples or counter-examples in the corpus (a handful of pages) keeps its
+    lexical score, and so does every theme with ``learn=False`` (scores that do not depend on the
+    rest of the corpus). The constants were chosen on the development half of the gold set
+    (``docs/themes.md``, ``benchmarks/themes_gold.csv``).
 
     Follows scikit-learn's contract: `fit` returns self, fitted attributes end in ``_``.
 
