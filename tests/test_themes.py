@@ -159,6 +159,38 @@ def test_seeds_match_with_clitics_and_endings():
     assert assigned(frame) == themes
 
 
+def test_words_are_the_tokenizers_words_quoted_names_left_out():
+    from toolkit.themes import _word_column
+
+    texts = [
+        "ضرب «زلزال قوي» و“طوفان 40” الساحل",  # quoted names (two words and more) are left out
+        'قال "الناتو" إن',  # one quoted word is a word
+        "كوفيد19 ب_ت NATO x ²ab ٣ أيام",  # a digit (² too) or _ in a word drops it, as does one letter
+        "",
+        "\n\nزلزال\tقوي\n",
+    ]
+    words, rows = _word_column([normalise(t) for t in texts])
+    assert list(zip(rows.tolist(), words.to_pylist(), strict=True)) == [
+        (0, "ضرب"), (0, "الساحل"), (1, "قال"), (1, "الناتو"), (1, "ان"),
+        (2, "NATO"), (2, "ايام"), (4, "زلزال"), (4, "قوي"),
+    ]  # fmt: skip
+
+
+@pytest.mark.corpora
+def test_words_match_the_tokenizer_on_real_stories(corpora):
+    import re
+
+    from benchmarks.themes_eval import SOURCES, source_path
+    from toolkit.themes import _QUOTED_NAME, _word_column
+
+    for name in SOURCES:
+        texts = toolkit.load_articles(source_path(corpora, name), progress=False)["text_norm"].fillna("").tolist()
+        words, rows = _word_column(texts)
+        expected = [toolkit.tokenize(re.sub(_QUOTED_NAME, " ، ", t), normalised=True) for t in texts]
+        assert words.to_pylist() == [w for ws in expected for w in ws], name
+        assert rows.tolist() == [i for i, ws in enumerate(expected) for _ in ws], name
+
+
 def test_a_seed_written_with_the_article_needs_it():
     # "السيول" (the torrents) is a seed; "سيول" is also how Seoul is spelled.
     frame = stories("عاد الرئيس الكوري الجنوبي إلى سيول", "جرفت السيول السيارات في الوادي")
@@ -336,7 +368,14 @@ def test_attention_per_month_is_the_share_of_all_stories(month_articles):
     articles, scores = month_articles
     table = toolkit.theme_attention(articles, scores, freq="M")
     assert list(table.columns) == [
-        "period", "theme", "theme_label", "n_stories", "n_total", "share", "share_low", "share_high"
+        "period",
+        "theme",
+        "theme_label",
+        "n_stories",
+        "n_total",
+        "share",
+        "share_low",
+        "share_high",
     ]
     got = [(str(r.period.date()), r.theme, r.n_stories, r.n_total, r.share) for r in table.itertuples()]
     assert got == [
@@ -478,7 +517,13 @@ def test_the_gold_set_is_ids_and_labels_of_every_source():
 
     gold = read_gold()
     assert list(gold.columns) == [
-        "article_id", "corpus", "stratum", "weight", "split", "security_cooperation", "natural_disasters"
+        "article_id",
+        "corpus",
+        "stratum",
+        "weight",
+        "split",
+        "security_cooperation",
+        "natural_disasters",
     ]
     assert len(gold) >= 500 and gold["article_id"].is_unique
     assert set(gold["corpus"]) == set(SOURCES)

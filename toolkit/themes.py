@@ -54,7 +54,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from itertools import chain, product, repeat
+from itertools import product
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Protocol
 
@@ -103,8 +103,8 @@ _GAP = "|"  # stands for a run of words that are no theme word
 _GAPS = re.compile(r"\|(?: \|)+")
 # A quoted run of two to four words is a name: «زلزال 77» (a boat), "طوفان الأقصى" (an operation). One
 # quoted word is not: some outlets quote names of states and alliances ("إسرائيل", "الناتو").
-_QUOTES = re.compile("[«\"“”„]")
-_QUOTED_NAME = re.compile(r"[«\"“”„]\s*[^«»\"“”„\s]+(?:\s+[^«»\"“”„\s]+){1,3}\s*[»\"“”„]")
+# (RE2 syntax, for Arrow.)
+_QUOTED_NAME = r"[«\"“”„]\s*[^«»\"“”„\s]+(?:\s+[^«»\"“”„\s]+){1,3}\s*[»\"“”„]"
 
 
 @dataclass(frozen=True)
@@ -229,17 +229,23 @@ class _SeedMatcher:
         for stem in sorted(endings, key=len):
             for conjunction, clitic, ending in product(_CONJUNCTIONS, _PREPOSITIONS_ARTICLE, sorted(endings[stem])):
                 self.forms[conjunction + clitic + stem + ending] = stem + (_DEFINITE if "ال" in clitic else "")
+        self.form_keys = pa.array(list(self.forms), type=pa.string())
+        self.form_stems = pa.array(list(self.forms.values()), type=pa.string())
         self.patterns = {theme.key: _theme_pattern(theme) for theme in themes}
         self.cancel = {theme.key: (_stems(theme.not_before), _stems(theme.not_after)) for theme in themes}
 
-    def encode(self, text_norm: str) -> tuple[str, int]:
-        """The code of a normalised text, and its number of words."""
-        words = _words(text_norm)
-        return self.code(words), len(words)
+    def encode(self, text_norm: str) -> str:
+        """The code of one normalised text."""
+        words, rows = _word_column([text_norm])
+        return self.codes(words, rows, 1)[0]
 
-    def code(self, words: list[str]) -> str:
-        """The code of a text's words."""
-        return _GAPS.sub(_GAP, " ".join(map(self.forms.get, words, repeat(_GAP))))
+    def codes(self, words: pa.Array, rows: np.ndarray, n_texts: int) -> list[str]:
+        """The code of each of ``n_texts`` texts from their words end to end (``rows``: each word's text)."""
+        known = pc.index_in(words, value_set=self.form_keys)
+        stems = pc.fill_null(pc.take(self.form_stems, known), _GAP)
+        offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_texts))])
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets, type=pa.int32()), stems), " ")
+        return pc.replace_substring_regex(joined, _GAPS.pattern, _GAP).to_pylist()
 
     def matches(self, code: str, key: str) -> list[float]:
         """The weight of each match in ``code``: 1 for a seed, CONTEXT_WEIGHT for a context word.
@@ -258,11 +264,6 @@ class _SeedMatcher:
                 continue
             found.append(1.0 if seed else CONTEXT_WEIGHT)
         return found
-
-
-def _words(text_norm: str) -> list[str]:
-    """The words of a normalised text, quoted names left out."""
-    return tokenize(_QUOTED_NAME.sub(" ، ", text_norm) if _QUOTES.search(text_norm) else text_norm, normalised=True)
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
@@ -318,11 +319,8 @@ class _Evidence(NamedTuple):
     density: np.ndarray  # ... in the whole text, per 100 words
     seeded: np.ndarray  # a seed matched somewhere (context words alone never give a theme)
     any_match: np.ndarray  # a seed or a context word matched somewhere
-    words: list[list[str]]  # the title's and text's words (quoted names left out), stop words included
-
-    @property
-    def lengths(self) -> np.ndarray:
-        return np.array([len(ws) for ws in self.words])
+    words: pa.Array  # the titles' and texts' words (quoted names left out, stop words kept), end to end
+    rows: np.ndarray  # the story of each of ``words``
 
     @property
     def lexical(self) -> np.ndarray:
@@ -332,25 +330,50 @@ class _Evidence(NamedTuple):
 
 def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
     matcher = _matcher(themes)
+    n = len(articles)
     bodies = articles["text_norm"].fillna("").tolist()
-    titles = articles["title"].fillna("").map(normalise).tolist() if "title" in articles else [""] * len(bodies)
-    shape = (len(bodies), len(themes))
+    titles = articles["title"].fillna("").map(normalise).tolist() if "title" in articles else [""] * n
+    title_words, title_rows = _word_column(titles)
+    body_words, body_rows = _word_column(bodies)
+    title_codes, body_codes = matcher.codes(title_words, title_rows, n), matcher.codes(body_words, body_rows, n)
+    body_lengths = np.bincount(body_rows, minlength=n)
+    shape = (n, len(themes))
     title, density = np.zeros(shape), np.zeros(shape)
     seeded, any_match = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
-    words: list[list[str]] = []
-    for row, (body, heading) in enumerate(zip(bodies, titles, strict=True)):
-        title_words, body_words = _words(heading), _words(body)
-        words.append(title_words + body_words)
-        title_code, body_code = matcher.code(title_words), matcher.code(body_words)
+    for row, (title_code, body_code) in enumerate(zip(title_codes, body_codes, strict=True)):
         if title_code in ("", _GAP) and body_code in ("", _GAP):
-            continue  # no theme word at all: most stories
+            continue  # no theme word at all
         for col, theme in enumerate(themes):
             in_title, in_body = matcher.matches(title_code, theme.key), matcher.matches(body_code, theme.key)
             seeded[row, col] = 1.0 in in_title or 1.0 in in_body
             any_match[row, col] = bool(in_title or in_body)
             title[row, col] = sum(in_title)
-            density[row, col] = 100 * sum(in_body) / max(len(body_words), 1)
-    return _Evidence(title, density, seeded, any_match, words)
+            density[row, col] = 100 * sum(in_body) / max(body_lengths[row], 1)
+    words = pa.concat_arrays([title_words, body_words])
+    return _Evidence(title, density, seeded, any_match, words, np.concatenate([title_rows, body_rows]))
+
+
+# `toolkit.arabic.TOKEN_PATTERN` in RE2, for Arrow: runs of word characters (Python's \w: letters, numbers
+# and _) that hold only letters and non-decimal numbers, two or more. The test suite holds the two equal.
+_RE2_WORD_CHARS = r"[^\p{L}\p{N}_]+"
+_RE2_TOKEN = r"^[\p{L}\p{Nl}\p{No}]{2,}$"
+
+
+def _word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
+    """The words of normalised texts, quoted names left out, end to end, and the text of each word.
+
+    Arrow's C++ kernels tokenise the whole column at once, as `toolkit.arabic.tokenize` does one text.
+
+    >>> words, rows = _word_column(["زلزال «زلزال 77» قوي", "", "كوفيد19 و ب2 مطر"])
+    >>> words.to_pylist(), rows.tolist()
+    (['زلزال', 'قوي', 'مطر'], [0, 0, 2])
+    """
+    column = pa.array(texts, type=pa.large_string())
+    column = pc.replace_substring_regex(column, _QUOTED_NAME, " ، ")
+    pieces = pc.split_pattern_regex(column, _RE2_WORD_CHARS)
+    flat, rows = pc.list_flatten(pieces), pc.list_parent_indices(pieces)
+    words = pc.match_substring_regex(flat, _RE2_TOKEN)
+    return flat.filter(words).cast(pa.string()), rows.filter(words).to_numpy().astype(np.int64)
 
 
 class ThemeScorer:
@@ -416,7 +439,7 @@ class ThemeScorer:
         self._check_fitted()
         articles = _checked(articles)
         found = _evidence(articles, self.themes)
-        counts = _word_counts_matrix(self._word_codes(found.words), found.lengths, len(self.vocabulary_))
+        counts = _word_counts_matrix(self._word_codes(found.words), found.rows, len(articles), len(self.vocabulary_))
         return self._scores(articles, found, self._focus(counts))
 
     def fit_transform(self, articles: pd.DataFrame) -> pd.DataFrame:
@@ -429,9 +452,9 @@ class ThemeScorer:
         found = _evidence(articles, self.themes)
         lexical = found.lexical
         # Arrow hashes the words' UTF-8 bytes: several times faster than pandas on Python strings.
-        encoded = pc.dictionary_encode(pa.array(list(chain.from_iterable(found.words)), type=pa.string()))
+        encoded = pc.dictionary_encode(found.words)
         codes, vocabulary = encoded.indices.to_numpy(), encoded.dictionary
-        counts = _word_counts_matrix(codes, found.lengths, len(vocabulary))
+        counts = _word_counts_matrix(codes, found.rows, len(articles), len(vocabulary))
         self.vocabulary_ = pd.Index(vocabulary.to_pylist(), dtype=object)
         self.word_weights_ = np.zeros((len(self.themes), len(vocabulary)))
         self.focus_range_ = np.zeros((len(self.themes), 2))
@@ -446,8 +469,9 @@ class ThemeScorer:
         for col, theme in enumerate(self.themes):
             if self.learned_[theme.key]:
                 # The typical counter-example's focus and the typical example's: focus is read on this scale.
-                self.focus_range_[col] = np.median(focus[counter_examples[:, col], col]), np.median(
-                    focus[examples[:, col], col]
+                self.focus_range_[col] = (
+                    np.median(focus[counter_examples[:, col], col]),
+                    np.median(focus[examples[:, col], col]),
                 )
         return found, focus
 
@@ -455,9 +479,8 @@ class ThemeScorer:
         if not hasattr(self, "learned_"):
             raise InputError("ThemeScorer", "not fitted: call fit(articles) first")
 
-    def _word_codes(self, words: list[list[str]]) -> np.ndarray:
-        """Each word's column in `vocabulary_` (−1 for a word the fit never saw), stories end to end."""
-        words = pa.array(list(chain.from_iterable(words)), type=pa.string())
+    def _word_codes(self, words: pa.Array) -> np.ndarray:
+        """Each word's column in `vocabulary_` (−1 for a word the fit never saw)."""
         found = pc.index_in(words, value_set=pa.array(self.vocabulary_, type=pa.string()))
         return found.fill_null(-1).to_numpy()
 
@@ -484,12 +507,11 @@ def _checked(articles: pd.DataFrame) -> pd.DataFrame:
     return articles
 
 
-def _word_counts_matrix(codes: np.ndarray, lengths: np.ndarray, n_words: int) -> sparse.csr_matrix:
-    """Stories × words counts from the stories' word codes laid end to end (−1, a word not counted)."""
-    rows = np.repeat(np.arange(len(lengths)), lengths)
+def _word_counts_matrix(codes: np.ndarray, rows: np.ndarray, n_stories: int, n_words: int) -> sparse.csr_matrix:
+    """Stories × words counts from each word's code (−1, a word not counted) and story."""
     known = codes >= 0
     # The conversion to CSR adds up repeated (story, word) pairs.
-    return sparse.csr_matrix((np.ones(known.sum()), (rows[known], codes[known])), shape=(len(lengths), n_words))
+    return sparse.csr_matrix((np.ones(known.sum()), (rows[known], codes[known])), shape=(n_stories, n_words))
 
 
 def _log_likelihood_ratios(counts: sparse.csr_matrix, examples: np.ndarray, counter_examples: np.ndarray) -> np.ndarray:
@@ -729,7 +751,7 @@ def topics_to_themes(
     vocabularies = [_theme_vocabulary(theme) for theme in chosen]
     rows = []
     for topic, words, weights in topic_info[["topic", "words", "weights"]].itertuples(index=False):
-        stems = [matcher.encode(normalise(w))[0].split() for w in words]
+        stems = [matcher.encode(normalise(w)).split() for w in words]
         shares = [
             sum(
                 weight * max((vocab.get(s.rstrip(_DEFINITE), 0.0) for s in word), default=0.0)
