@@ -332,7 +332,7 @@ def _quality_names(settings: Settings) -> list[str]:
 
 def _themes_rows(settings: Settings) -> list[Row]:
     import toolkit
-    from benchmarks.themes_eval import THEMES, gold_metrics, read_gold, score_sources
+    from benchmarks.themes_eval import THEMES, gold_intervals, gold_metrics, read_gold, score_sources
 
     articles = load_corpora(settings.corpora, CORPORA)
     runs = time_runs(lambda: toolkit.score_themes(articles), repeats=settings.runs(slow=False))
@@ -340,6 +340,7 @@ def _themes_rows(settings: Settings) -> list[Row]:
     gold = read_gold()
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     lexicon = gold_metrics(stories, gold, column="theme_lexicon").set_index(["split", "theme"])
+    intervals = gold_intervals(stories, gold).set_index(["theme", "metric"])
     rows = [
         [
             "theme scoring speed",
@@ -356,9 +357,14 @@ def _themes_rows(settings: Settings) -> list[Row]:
             [
                 f"themes vs gold, {theme}",
                 f"{int(all_['n']):,} stories read ({int(all_['gold'])} with the theme)",
-                f"precision {score(all_['precision'])}, recall {score(all_['recall'])}, F1 {score(all_['f1'])}",
+                ", ".join(
+                    f"{name} {score(all_[metric])} ({score(intervals.loc[(theme, metric), 'low'])}–"
+                    f"{score(intervals.loc[(theme, metric), 'high'])})"
+                    for name, metric in (("precision", "precision"), ("recall", "recall"), ("F1", "f1"))
+                ),
                 "1",
-                f"dev half F1 {score(dev['f1'])}, test half F1 {score(test['f1'])} (P {score(test['precision'])},"
+                "brackets: 95 % stratified bootstrap interval;"
+                f" dev half F1 {score(dev['f1'])}, test half F1 {score(test['f1'])} (P {score(test['precision'])},"
                 f" R {score(test['recall'])}); seed lexicon alone: P {score(seeds_only['precision'])},"
                 f" R {score(seeds_only['recall'])}, F1 {score(seeds_only['f1'])}",
             ]
@@ -467,7 +473,9 @@ NOTES = """\
   place of its download-only default model; its UMAP is not seeded.
 - Theme rows: precision, recall and F1 against the hand-labelled gold set (`benchmarks/themes_gold.csv`, labelled by
   reading against `docs/themes.md`), weighted by each story's sampling weight so they estimate the whole corpora;
-  each corpus scored on its own. The shares table sets each outlet's share of stories (articles and embedded stories)
+  each corpus scored on its own. The brackets are 95 % bootstrap intervals (1,000 resamples, seed 0, drawn within
+  each corpus and stratum): one story of the `rest` stratum weighs about 93, so a single reading moves a figure
+  by several points. The shares table sets each outlet's share of stories (articles and embedded stories)
   with a theme as the toolkit gives it beside the gold labels' weighted estimate from the stories read (few read
   stories, a rough estimate). `python -m benchmarks.themes_eval` prints the tables per split."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -98,12 +99,8 @@ def gold_metrics(stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "th
         part = joined if split == "all" else joined[joined["split"] == split]
         weight = part["weight"].to_numpy(dtype=float)
         for theme in THEMES:
-            predicted = (part[column] == theme).fillna(False).to_numpy(dtype=bool)
-            true = part[theme].to_numpy() == 1
-            hit = (weight * (predicted & true)).sum()
-            precision = hit / (weight * predicted).sum() if predicted.any() else float("nan")
-            recall = hit / (weight * true).sum() if true.any() else float("nan")
-            f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
+            predicted, true = _predicted_and_true(part, theme, column)
+            precision, recall, f1 = _weighted_scores(weight, predicted, true)
             rows.append(
                 {
                     "split": split,
@@ -117,6 +114,52 @@ def gold_metrics(stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "th
                 }
             )
     return pd.DataFrame(rows)
+
+
+def gold_intervals(
+    stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "theme", resamples: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """95 % bootstrap intervals of the weighted precision, recall and F1 over all gold stories, per theme.
+
+    Each resample draws, with replacement, as many stories from each (corpus, stratum) as were read there,
+    so the sampling design (and the heavy weight of a single story of the ``rest`` stratum) is kept. The
+    seed fixes the draws: the intervals are the same on every machine.
+
+    >>> gold = pd.DataFrame({"article_id": list("abcd"), "corpus": "x", "stratum": ["assigned"] * 2 + ["rest"] * 2,
+    ...     "weight": [1.0, 1.0, 50.0, 50.0], "security_cooperation": 0, "natural_disasters": [1, 0, 1, 0]})
+    >>> stories = pd.DataFrame({"article_id": list("abcd"), "theme": ["natural_disasters", None, None, None]})
+    >>> intervals = gold_intervals(stories, gold).query("theme == 'natural_disasters'")
+    >>> intervals[["low", "high"]].round(3).to_numpy().tolist()
+    [[1.0, 1.0], [0.0, 1.0], [0.02, 1.0]]
+    """
+    joined = gold.merge(stories[["article_id", column]], on="article_id").sort_values("article_id", ignore_index=True)
+    weight = joined["weight"].to_numpy(dtype=float)
+    strata = [ix for _, ix in sorted(joined.groupby(["corpus", "stratum"]).indices.items())]
+    rng = np.random.default_rng(seed)
+    draws = [np.concatenate([rng.choice(ix, size=len(ix)) for ix in strata]) for _ in range(resamples)]
+    rows = []
+    for theme in THEMES:
+        predicted, true = _predicted_and_true(joined, theme, column)
+        samples = np.array([_weighted_scores(weight[d], predicted[d], true[d]) for d in draws])
+        with warnings.catch_warnings():  # a measure no resample defines (no story has or gets the theme): nan
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = np.nanpercentile(samples, [2.5, 97.5], axis=0)
+        for name, lo, hi in zip(("precision", "recall", "f1"), low, high, strict=True):
+            rows.append({"theme": theme, "metric": name, "low": lo, "high": hi})
+    return pd.DataFrame(rows)
+
+
+def _predicted_and_true(part: pd.DataFrame, theme: str, column: str) -> tuple[np.ndarray, np.ndarray]:
+    return (part[column] == theme).fillna(False).to_numpy(dtype=bool), part[theme].to_numpy() == 1
+
+
+def _weighted_scores(weight: np.ndarray, predicted: np.ndarray, true: np.ndarray) -> tuple[float, float, float]:
+    """Weighted precision, recall and F1 (nan where undefined)."""
+    hit = (weight * (predicted & true)).sum()
+    precision = hit / (weight * predicted).sum() if predicted.any() else float("nan")
+    recall = hit / (weight * true).sum() if true.any() else float("nan")
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
+    return precision, recall, f1
 
 
 def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
@@ -158,6 +201,7 @@ def main() -> None:
     print("\n".join(machine_header(corpora=args.corpora, command="python -m benchmarks.themes_eval")))
     for column, label in (("theme", "score_themes (default)"), ("theme_lexicon", "seed lexicon alone")):
         table = gold_metrics(stories, gold, column=column)
+        intervals = gold_intervals(stories, gold, column=column)
         print(f"\n{label}\n")
         print(
             markdown_table(
@@ -167,6 +211,10 @@ def main() -> None:
                     for r in table.itertuples()
                 ],
             )
+        )
+        print(
+            "\n95 % stratified bootstrap intervals (all stories read): "
+            + "; ".join(f"{r.theme} {r.metric} {score(r.low)}–{score(r.high)}" for r in intervals.itertuples())
         )
     print()
     shares = attention_by_outlet(stories, gold)
