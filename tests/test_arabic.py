@@ -20,6 +20,8 @@ from toolkit.arabic import (
     normalise_many,
     normalised_paragraphs,
     tokenize,
+    tokenize_many,
+    written_forms,
 )
 
 # Words from the seed page and the shared corpora's README (real spellings scraped text mixes in).
@@ -240,3 +242,25 @@ def test_hashed_word_lengths_count_characters_not_code_units() -> None:
     assert words.lengths.tolist() == [1, 3, 2, 3]
     assert words.hashes[0] != words.hashes[2] and words.hashes[1] == words.hashes[3]
     assert words.text_hashes[0] != words.text_hashes[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs", "Cn"))), max_size=5))
+def test_tokenize_many_is_tokenize_of_each_text(texts: list[str]) -> None:
+    # Arrow's RE2 pattern and Python's TOKEN_PATTERN must find the same words in any text of characters
+    # Python's Unicode tables know (RE2's are newer: a letter added since is no letter to Python's re).
+    words, rows = tokenize_many(texts)
+    expected = [tokenize(text, normalised=True) for text in texts]
+    assert words.to_pylist() == [word for found in expected for word in found]
+    assert rows.tolist() == [i for i, found in enumerate(expected) for _ in found]
+
+
+def test_written_forms_are_the_spelling_the_texts_use_most() -> None:
+    forms = written_forms(["أعلنت إيرانُ", "ايران وإيران", "الأراضي", "الاراضي", "وزيـــر"])
+    assert forms == {
+        "اعلنت": "أعلنت",  # the only spelling
+        "ايران": "إيران",  # two to one (the diacritic left out)
+        "الاراضي": "الأراضي",  # one each: the first in code-point order (أ before ا)
+        "وايران": "وإيران",
+        "وزير": "وزير",  # tatweel left out
+    }

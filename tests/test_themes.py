@@ -442,7 +442,7 @@ def test_distinctive_words_on_the_seed_page(seed_articles):
     assert list(words.columns) == ["word", "theme", "score", "n_a", "n_b"]
     by_theme = words.groupby("theme", sort=False)["word"].apply(list).to_dict()
     assert by_theme == {
-        "security_cooperation": ["المنطقة", "اصف", "الايراني"],
+        "security_cooperation": ["المنطقة", "آصف", "الإيراني"],
         "natural_disasters": ["بقوة", "درجة", "زلزال"],
     }
     zilzal = words.set_index("word").loc["زلزال"]

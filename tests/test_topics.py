@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -103,7 +107,8 @@ def test_tables_have_the_documented_columns_and_arabic_labels(seed_paragraphs: A
     assert topic_info.columns.tolist() == ["topic", "size", "words", "weights", "label", "representative_ids"]
     assert topic_info["size"].sum() == len(doc_topics) == 22
     assert topic_info["label"].is_unique
-    assert all(is_arabic(label) and label.count(" · ") == 2 for label in topic_info["label"])
+    # Three words' worth of phrases: «إيران · العلاقات · المنطقة», «بقوة درجة · زلزال».
+    assert all(is_arabic(label) and len(label.replace(" · ", " ").split()) >= 3 for label in topic_info["label"])
     assert doc_topics["probability"].between(0, 1).all()
     assert set(topic_info["representative_ids"].explode()) <= set(doc_topics["article_id"])
 
@@ -184,8 +189,68 @@ def test_one_document_is_one_topic(seed_articles: pd.DataFrame) -> None:
     model = fit_topics(seed_articles.head(1), cache=False, verbose=False)
     assert model.doc_topics_[["article_id", "topic", "probability"]].values.tolist() == [[MAIN, 0, 1.0]]
     assert model.topic_info_["size"].tolist() == [1]
-    assert _words_of(model, 0)[:6] == ["المنطقة", "العلاقات", "ايران", "اصف", "التعاون", "وزير الدفاع"]
-    assert model.topic_info_["label"].tolist() == ["المنطقة · العلاقات · ايران"]
+    # «اصف», «العلاقات», «ايران», «الايراني», «الايرانية» weigh the same: equal weights go in the code-point
+    # order of the words as counted (normalised), and are shown as the story writes them.
+    assert _words_of(model, 0)[:6] == ["المنطقة", "آصف", "العلاقات", "إيران", "الإيراني", "الإيرانية"]
+    assert model.topic_info_["label"].tolist() == ["المنطقة · آصف · العلاقات"]
+
+
+def test_topic_words_are_spelled_as_the_stories_write_them(seed_articles: pd.DataFrame) -> None:
+    model = fit_topics(seed_articles, cache=False, verbose=False)
+    info = model.topic_info_.set_index("label")
+    assert info.index.tolist() == ["إيران · العلاقات · باكستان", "بقوة درجة · زلزال"]
+    assert info.loc["إيران · العلاقات · باكستان", "words"][:6] == [
+        "إيران",
+        "العلاقات",
+        "باكستان",
+        "المنطقة",
+        "آصف",
+        "الدفاع",
+    ]
+    assert info.loc["بقوة درجة · زلزال", "words"][:6] == [
+        "بقوة",
+        "بقوة درجة",
+        "درجة",
+        "زلزال",
+        "الأراضي",
+        "الأراضي الباكستانية",
+    ]
+    # Every word shown is a word the stories write, letter for letter but for diacritics («ثانٍ» shows «ثان»).
+    written = set(re.sub("[\u064b-\u0652\u0640]", "", " ".join(seed_articles["text"])).replace("،", " ").split())
+    assert {w for words in info["words"] for phrase in words for w in phrase.split()} <= written
+
+
+def test_equal_weights_are_ordered_by_the_word(seed_paragraphs: ArabicTopicModel) -> None:
+    for row in seed_paragraphs.topic_info_.itertuples():
+        weights = np.round(np.asarray(row.weights), 12)
+        assert list(zip(-weights, row.words, strict=True)) == sorted(zip(-weights, row.words, strict=True))
+
+
+_FIT_ELSEWHERE = """
+import sys, toolkit
+articles = toolkit.load_articles(sys.argv[1])
+for unit in ("article", "paragraph"):
+    model = toolkit.fit_topics(articles, unit=unit, cache=False, verbose=False)
+    print(model.topic_info_.to_json(force_ascii=False))
+    print(model.doc_topics_.to_json(force_ascii=False))
+"""
+
+
+def test_fits_are_the_same_without_the_cpus_vector_instructions(seed_articles: pd.DataFrame, seed_page: Path) -> None:
+    # numpy picks sort and sum kernels by CPU (AVX2, AVX-512), OpenBLAS its matrix kernels: with numpy's
+    # turned off and OpenBLAS told the CPU is an old one, every table must stay the same.
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__), "OPENBLAS_CORETYPE": "Prescott"}
+    run = subprocess.run(
+        [sys.executable, "-c", _FIT_ELSEWHERE, str(seed_page.parent)], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    here = []
+    for unit in ("article", "paragraph"):
+        model = fit_topics(seed_articles, unit=unit, cache=False, verbose=False)
+        here += [model.topic_info_.to_json(force_ascii=False), model.doc_topics_.to_json(force_ascii=False)]
+    assert run.stdout.splitlines() == here
 
 
 def test_same_input_and_seed_give_identical_topics(

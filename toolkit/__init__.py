@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "normalise": "toolkit.arabic",
     "canonical_letters": "toolkit.arabic",
     "tokenize": "toolkit.arabic",
+    "written_forms": "toolkit.arabic",
     "arabic_stop_words": "toolkit.arabic",
     "is_arabic": "toolkit.arabic",
     # load: pages and exports -> articles DataFrame

@@ -64,7 +64,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
-from toolkit.arabic import arabic_stop_words, normalise, tokenize
+from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError
 from toolkit.load import period_start
 
@@ -353,27 +353,14 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
     return _Evidence(title, density, seeded, any_match, words, np.concatenate([title_rows, body_rows]))
 
 
-# `toolkit.arabic.TOKEN_PATTERN` in RE2, for Arrow: runs of word characters (Python's \w: letters, numbers
-# and _) that hold only letters and non-decimal numbers, two or more. The test suite holds the two equal.
-_RE2_WORD_CHARS = r"[^\p{L}\p{N}_]+"
-_RE2_TOKEN = r"^[\p{L}\p{Nl}\p{No}]{2,}$"
-
-
 def _word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     """The words of normalised texts, quoted names left out, end to end, and the text of each word.
 
-    Arrow's C++ kernels tokenise the whole column at once, as `toolkit.arabic.tokenize` does one text.
-
-    >>> words, rows = _word_column(["زلزال «زلزال 77» قوي", "", "كوفيد19 و ب2 مطر"])
+    >>> words, rows = _word_column(["زلزال «زلزال 77» قوي", "", "مطر"])
     >>> words.to_pylist(), rows.tolist()
     (['زلزال', 'قوي', 'مطر'], [0, 0, 2])
     """
-    column = pa.array(texts, type=pa.large_string())
-    column = pc.replace_substring_regex(column, _QUOTED_NAME, " ، ")
-    pieces = pc.split_pattern_regex(column, _RE2_WORD_CHARS)
-    flat, rows = pc.list_flatten(pieces), pc.list_parent_indices(pieces)
-    words = pc.match_substring_regex(flat, _RE2_TOKEN)
-    return flat.filter(words).cast(pa.string()), rows.filter(words).to_numpy().astype(np.int64)
+    return tokenize_many(pc.replace_substring_regex(pa.array(texts, type=pa.large_string()), _QUOTED_NAME, " ، "))
 
 
 class ThemeScorer:
@@ -686,9 +673,10 @@ def distinctive_words(
 
     Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi and Quinn 2008,
     "Fightin' Words", section 3.5.1): the prior for each word is its count in all ``articles``;
-    ``score`` is the z-score of the log-odds difference, towards ``theme``. Words are normalised
-    tokens without stop words. Returns ``top_n`` rows per theme: ``word``, ``theme``, ``score``,
-    ``n_a`` and ``n_b`` (the word's count in the stories of the first and second theme).
+    ``score`` is the z-score of the log-odds difference, towards ``theme``. Words are counted as
+    normalised tokens without stop words and shown as the stories write them most often (from ``text``
+    where there is one, `toolkit.arabic.written_forms`). Returns ``top_n`` rows per theme: ``word``,
+    ``theme``, ``score``, ``n_a`` and ``n_b`` (the word's count in the stories of the first and second theme).
 
     >>> import toolkit
     >>> articles = toolkit.load_articles("data/raw")  # doctest: +SKIP
@@ -717,6 +705,8 @@ def distinctive_words(
         table[table["z"] < 0].nsmallest(top_n, "z").assign(theme=themes[1], score=lambda t: -t["z"]),
     ]
     out = pd.concat(rows, ignore_index=True)[["word", "theme", "score", "n_a", "n_b"]]
+    forms = written_forms(articles["text"].fillna("").tolist()) if "text" in articles else {}
+    out["word"] = out["word"].map(lambda word: forms.get(word, word))
     return out.astype({"word": "string[pyarrow]", "theme": "string[pyarrow]"})
 
 

@@ -50,7 +50,7 @@ from safetensors.numpy import load_file, save_file
 from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
-from toolkit.arabic import TOKEN_PATTERN, normalise
+from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
 from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
 from toolkit.errors import InputError
 from toolkit.load import period_start
@@ -493,9 +493,60 @@ def _quiet_bertopic() -> Iterator[None]:
         logger.setLevel(level)
 
 
+class _NumberKeepingBERTopic(BERTopic):
+    """BERTopic that keeps the topic numbers it is given as ``y``.
+
+    BERTopic renumbers topics by size with an unstable sort, so equal-sized topics swapped numbers from one
+    CPU to another; `_numbered_by_size` numbers them by a stated rule before the fit instead.
+    """
+
+    def _sort_mappings_by_frequency(self, documents: pd.DataFrame) -> pd.DataFrame:
+        self._update_topic_size(documents)
+        self.topic_mapper_.add_mappings({topic: topic for topic in sorted(self.topic_sizes_)}, topic_model=self)
+        return documents
+
+
+def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
+    """Topics renumbered 0, 1, ... by size, largest first, equal sizes in the order of their first document; -1 stays.
+
+    >>> _numbered_by_size(np.array([5, 2, 2, -1, 5, 7, 9, 9])).tolist()
+    [0, 1, 1, -1, 0, 3, 2, 2]
+    """
+    inside = labels >= 0
+    topics, first, sizes = np.unique(labels[inside], return_index=True, return_counts=True)
+    rank = np.empty(len(topics), dtype=labels.dtype)
+    rank[np.lexsort((first, -sizes))] = np.arange(len(topics))
+    numbered = labels.copy()
+    numbered[inside] = rank[np.searchsorted(topics, labels[inside])]
+    return numbered
+
+
+def _topic_words(bertopic: BERTopic) -> dict[int, list[tuple[str, float]]]:
+    """Each topic's `TOP_WORDS` words and c-TF-IDF weights, by weight, highest first.
+
+    Equal weights go in the words' code-point order (the vectorizer's columns are in that order). Weights
+    count as equal to 40 bits of mantissa (about 12 digits): summing in another order on another CPU
+    changes the last bits, and must not change the order.
+    """
+    matrix = sp.csr_matrix(bertopic.c_tf_idf_)
+    words = bertopic.vectorizer_model.get_feature_names_out()
+    result = {}
+    for row, topic in enumerate(sorted(set(bertopic.topics_))):
+        columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+        weights = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
+        mantissa, exponent = np.frexp(weights)
+        rounded = np.ldexp(np.round(mantissa * 2.0**40), exponent)
+        best = np.lexsort((columns, -rounded))[:TOP_WORDS]
+        result[topic] = [(str(words[c]), float(w)) for c, w in zip(columns[best], weights[best], strict=True) if w > 0]
+    return result
+
+
 def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERTopic:
-    """BERTopic for topic words only: our topics go in as ``y``, with its clustering and UMAP switched off."""
-    model = BERTopic(
+    """BERTopic for topic words only: our topics go in as ``y``, with its clustering and UMAP switched off.
+
+    Its topics are ours numbered by `_numbered_by_size`, and its topic words come from `_topic_words`.
+    """
+    model = _NumberKeepingBERTopic(
         # Not "english": BERTopic then deletes every non-ASCII character before counting words.
         language="multilingual",
         umap_model=BaseDimensionalityReduction(),
@@ -505,7 +556,8 @@ def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERT
         verbose=False,
     )
     with _quiet_bertopic():
-        model.fit(texts, embeddings=vectors, y=labels)  # it numbers topics by size, -1 stays -1
+        model.fit(texts, embeddings=vectors, y=_numbered_by_size(labels))
+    model.topic_representations_ = _topic_words(model)
     # max_features leaves numpy integers in the vocabulary, which BERTopic's JSON save cannot write.
     vectorizer = model.vectorizer_model
     vectorizer.vocabulary_ = {word: int(index) for word, index in vectorizer.vocabulary_.items()}
@@ -513,12 +565,14 @@ def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERT
 
 
 def _topic_info(bertopic: Any, documents: pd.DataFrame, labels: np.ndarray, probability: np.ndarray) -> pd.DataFrame:
+    """One row per topic; its words counted normalised, shown as the documents write them most often."""
     topics = sorted(set(labels.tolist()))
     sizes = pd.Series(labels).value_counts()
+    forms = written_forms(documents["text"].tolist())
     rows = []
     taken: set[str] = set()
     for topic in topics:
-        pairs = [(w, float(s)) for w, s in bertopic.get_topic(topic) or [] if w]
+        pairs = [(written(w, forms), float(s)) for w, s in bertopic.get_topic(topic) or [] if w]
         label = OUTLIER_LABEL if topic == -1 else _label([w for w, _ in pairs], topic, taken)
         taken.add(label)
         members = np.flatnonzero(labels == topic)
@@ -529,20 +583,39 @@ def _topic_info(bertopic: Any, documents: pd.DataFrame, labels: np.ndarray, prob
 
 
 def _label(words: list[str], topic: int, taken: set[str]) -> str:
-    """The first three distinct words of the top words (bigrams split) joined by " · ", unique among topics.
+    """The topic's first phrases, three words' worth, joined by " · ", unique among topics.
 
-    >>> _label(["وزير الدفاع", "الدفاع", "باكستان", "ايران"], 0, set())
-    'وزير · الدفاع · باكستان'
-    >>> _label(["زلزال", "درجه", "الارض"], 3, {"زلزال · درجه · الارض"})
-    'زلزال · درجه · الارض (3)'
+    >>> _label(["ابيب", "تل", "إسرائيل", "تل ابيب", "غزة"], 0, set())
+    'تل ابيب · إسرائيل'
+    >>> _label(["زلزال", "درجة", "الأرض"], 3, {"زلزال · درجة · الأرض"})
+    'زلزال · درجة · الأرض (3)'
     """
-    tokens = list(dict.fromkeys(token for word in words for token in word.split()))
-    for size in range(min(3, len(tokens)), len(tokens) + 1):
-        label = " · ".join(tokens[:size])
-        if label not in taken:
+    phrases = _phrases(words)
+    for size in range(1, len(phrases) + 1):
+        label = " · ".join(phrases[:size])
+        if sum(len(p.split(" ")) for p in phrases[:size]) >= 3 and label not in taken:
             return label
-    label = " · ".join(tokens) or str(topic)
+    label = " · ".join(phrases) or str(topic)
     return label if label not in taken else f"{label} ({topic})"
+
+
+def _phrases(words: list[str]) -> list[str]:
+    """Top words as a reader says them: a bigram split into two of the first five words reads as the bigram.
+
+    >>> _phrases(["وزير", "الدفاع", "وزير الدفاع", "باكستان", "زلزال", "مناطق", "زلزال ثان", "ثان"])
+    ['وزير الدفاع', 'باكستان', 'زلزال', 'مناطق', 'زلزال ثان']
+    """
+    top = set(words[:5])
+    bigrams = [w for w in words if " " in w]
+    phrases: list[str] = []
+    for word in words:
+        if " " not in word:
+            whole = (b for b in bigrams if word in b.split(" ") and set(b.split(" ")) <= top)
+            word = next(whole, word)
+        covered = " " not in word and any(word in p.split(" ") for p in phrases)
+        if word not in phrases and not covered:
+            phrases.append(word)
+    return phrases
 
 
 def _doc_topics(
