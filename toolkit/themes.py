@@ -525,7 +525,8 @@ def score_themes(
 
     Returns one row per article: ``article_id``, ``score_<key>`` per theme (0 to 1, see
     `ThemeScorer` for how) and ``theme`` (the key of the highest score at or above ``threshold``,
-    equal scores going to the theme listed first, else None). ``articles`` needs ``article_id`` and ``text_norm``; ``title`` is used when present.
+    equal scores going to the theme listed first, else None). ``articles`` needs ``article_id``
+    and ``text_norm``; ``title`` is used when present.
     The word model is learnt from ``articles`` themselves, so score a whole corpus at once (or fit a
     `ThemeScorer` on one and `transform` others). With ``embedding`` (a sentence-transformers model,
     or anything with ``encode(texts)``), the score is mixed with the cosine between the story and
