@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
+import pickle
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from bertopic import BERTopic
+from bertopic import _save_utils as bertopic_save_utils
+from safetensors.numpy import load_file, save_file
 
 import toolkit
 from toolkit import embeddings
+from toolkit._model_folder import file_checksums
 from toolkit.arabic import is_arabic
 from toolkit.cli import main
 from toolkit.errors import InputError
@@ -311,6 +319,151 @@ def test_a_loaded_model_gives_the_same_topics(
 def test_loading_a_folder_that_is_no_model_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not a saved topic model"):
         load_topic_model(tmp_path)
+
+
+# --- a model folder from someone else never runs code ----------------------------------------------
+
+
+class _LeavesAMarker:
+    """Unpickling this creates the file ``marker``: what a hostile shared model would do instead."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _refresh_checksums(folder: Path) -> None:
+    """Rewrite topic_model.json's checksums, as someone hiding a change (or an old format-1 model) would."""
+    meta_file = folder / "topic_model.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta["files"] = file_checksums(folder, meta["files"])
+    meta_file.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_pickle_where_the_model_folder_belongs_is_refused_and_never_run(
+    seed_paragraphs: ArabicTopicModel, tmp_path: Path
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    shutil.rmtree(saved / "model")
+    (saved / "model").write_bytes(pickle.dumps(_LeavesAMarker(tmp_path / "ran")))
+    with pytest.raises(InputError, match=r"shared/model: is a file where a folder of the saved model belongs"):
+        load_topic_model(saved)
+    assert not (tmp_path / "ran").exists()
+    BERTopic.load(str(saved / "model"))  # what the toolkit used to call: it runs the pickle
+    assert (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("name", ["model/topic_embeddings.bin", "model/ctfidf.bin", "extra.pkl"])
+def test_a_pickle_style_file_anywhere_in_the_folder_is_refused(
+    seed_paragraphs: ArabicTopicModel, tmp_path: Path, name: str
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    (saved / name).write_bytes(pickle.dumps(_LeavesAMarker(tmp_path / "ran")))
+    with pytest.raises(InputError, match=f"{re.escape(name)}: refusing to load a pickle-style file"):
+        load_topic_model(saved)
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_missing_model_folder_is_named_and_the_hub_is_never_asked(
+    seed_paragraphs: ArabicTopicModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_hub(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the Hugging Face Hub was asked")
+
+    monkeypatch.setattr(bertopic_save_utils, "hf_hub_download", no_hub)
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    shutil.rmtree(saved / "model")
+    with pytest.raises(InputError, match=r"shared/model/config\.json: missing; a saved topic model needs this file"):
+        load_topic_model(saved)
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _nan_weights(path: Path) -> None:
+    tensors = load_file(str(path))
+    tensors["weights"][0, 0] = np.nan
+    save_file(tensors, str(path))
+
+
+def _header_only(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+
+
+def _unknown_topic(path: Path) -> None:
+    pd.read_parquet(path).assign(topic=7).to_parquet(path, index=False)
+
+
+def _topics_json_of_wrong_type(path: Path) -> None:
+    path.write_text('{"topic_representations": [1, 2], "topics": "none"}', encoding="utf-8")
+
+
+# (file, damage, the error once the checksums are rewritten to hide it)
+DAMAGES = [
+    ("classifier.safetensors", _truncate, "not a readable safetensors file, truncated or damaged"),
+    ("model/ctfidf.safetensors", _truncate, "not a readable safetensors file, truncated or damaged"),
+    ("classifier.safetensors", _nan_weights, "tensor 'weights' holds NaN or infinite values"),
+    ("topic_info.csv", _header_only, "should list topics 0 to 1, one per row, as the classifier has"),
+    ("doc_topics.parquet", _unknown_topic, "column 'topic' should hold topic numbers 0 to 1"),
+    ("model/topics.json", _topics_json_of_wrong_type, "BERTopic cannot read this folder"),
+]
+
+
+@pytest.mark.parametrize(("name", "damage", "problem"), DAMAGES, ids=lambda value: getattr(value, "__name__", None))
+def test_a_damaged_file_is_one_error_naming_it(
+    seed_paragraphs: ArabicTopicModel, tmp_path: Path, name: str, damage: Callable[[Path], None], problem: str
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    damage(saved / name)
+    with pytest.raises(InputError, match=f"{re.escape(name)}: changed since the model was saved"):
+        load_topic_model(saved)
+    _refresh_checksums(saved)
+    expected = saved / "model" if name == "model/topics.json" else saved / name
+    with pytest.raises(InputError, match=f"^{re.escape(str(expected))}: {re.escape(problem)}"):
+        load_topic_model(saved)
+
+
+def test_swapped_weights_are_caught_by_the_checksum(seed_paragraphs: ArabicTopicModel, tmp_path: Path) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    tensors = load_file(str(saved / "classifier.safetensors"))
+    save_file(
+        {"idf": tensors["idf"], "weights": tensors["weights"][::-1].copy()}, str(saved / "classifier.safetensors")
+    )
+    with pytest.raises(InputError, match=r"classifier\.safetensors: changed since the model was saved"):
+        load_topic_model(saved)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("vocabulary", "ايران", "field 'vocabulary' should be list, not str"),
+        ("format", "2", "field 'format' should be int, not str"),
+        ("format", 9, "format 9 is not one this toolkit reads (1 or 2)"),
+        ("params", {"unit": "sentence", "embedding": "tfidf"}, "field 'params' is not a topic model's settings"),
+        ("files", {}, "field 'files' should give the checksum of each of"),
+    ],
+)
+def test_topic_model_json_of_wrong_types_is_named(
+    seed_paragraphs: ArabicTopicModel, tmp_path: Path, field: str, value: object, problem: str
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared")
+    meta = json.loads((saved / "topic_model.json").read_text(encoding="utf-8"))
+    (saved / "topic_model.json").write_text(json.dumps({**meta, field: value}), encoding="utf-8")
+    with pytest.raises(InputError, match=f"topic_model.json: {re.escape(problem)}"):
+        load_topic_model(saved)
+
+
+def test_a_model_saved_before_checksums_still_loads(
+    seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame, tmp_path: Path
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "format-1")
+    meta = json.loads((saved / "topic_model.json").read_text(encoding="utf-8"))
+    del meta["files"]
+    (saved / "topic_model.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+    pd.testing.assert_frame_equal(load_topic_model(saved).transform(seed_articles), seed_paragraphs.doc_topics_)
 
 
 def test_cli_writes_the_three_outputs(

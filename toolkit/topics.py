@@ -46,10 +46,11 @@ import scipy.sparse as sp
 from bertopic import BERTopic
 from bertopic.cluster import BaseCluster
 from bertopic.dimensionality import BaseDimensionalityReduction
-from safetensors.numpy import load_file, save_file
+from safetensors.numpy import save_file
 from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
+from toolkit._model_folder import check_model_folder, file_checksums, read_finite_tensors, read_json_object
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
 from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
 from toolkit.errors import InputError
@@ -78,6 +79,17 @@ _WORD = re.compile(TOKEN_PATTERN)
 _DOC_TOPIC_COLUMNS = ["article_id", "paragraph", "topic", "probability", "topic_label"]
 _TOPIC_INFO_COLUMNS = ["topic", "size", "words", "weights", "label", "representative_ids"]
 _LIST_COLUMNS = ["words", "weights", "representative_ids"]
+# Every file `save` writes besides topic_model.json, which lists their checksums.
+_SAVED_FILES = (
+    "classifier.safetensors",
+    "doc_topics.parquet",
+    "topic_info.csv",
+    "model/config.json",
+    "model/topics.json",
+    "model/ctfidf_config.json",
+    "model/topic_embeddings.safetensors",
+    "model/ctfidf.safetensors",
+)
 
 
 def topic_documents(articles: pd.DataFrame, *, unit: Unit = "article") -> pd.DataFrame:
@@ -285,10 +297,16 @@ class ArabicTopicModel:
                 path / "model", serialization="safetensors", save_ctfidf=True, save_embedding_model=False
             )
         save_file({"idf": self._words.idf, "weights": self._classifier.weights}, str(path / "classifier.safetensors"))
-        meta = {"format": 1, "params": self._params(), "settings": self.settings_, "vocabulary": self._words.vocabulary}
-        (path / "topic_model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         self.doc_topics_.to_parquet(path / "doc_topics.parquet", index=False)
         _topic_info_csv(self.topic_info_, path / "topic_info.csv")
+        meta = {
+            "format": 2,
+            "params": self._params(),
+            "settings": self.settings_,
+            "vocabulary": self._words.vocabulary,
+            "files": file_checksums(path, _SAVED_FILES),
+        }
+        (path / "topic_model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return path
 
     def _params(self) -> dict[str, Any]:
@@ -316,7 +334,13 @@ def fit_topics(articles: pd.DataFrame, **options: Any) -> ArabicTopicModel:
 
 
 def load_topic_model(path: str | Path) -> ArabicTopicModel:
-    """Load a model written by `ArabicTopicModel.save` (safetensors and JSON; nothing is unpickled).
+    """Load a model written by `ArabicTopicModel.save`: JSON, CSV, Parquet and safetensors, never a pickle.
+
+    Model folders travel between people, so the folder is checked before anything is parsed: a
+    pickle-style file anywhere, a missing file, a byte changed since saving (``topic_model.json``
+    lists every file's SHA-256), a damaged safetensors file, NaN weights, wrong JSON types or an
+    empty topic table each raise one `InputError` naming the file. BERTopic's own loader only ever
+    sees a checked safetensors folder, so it can reach neither a pickle nor the Hugging Face Hub.
 
     The loaded model has ``doc_topics_``, ``topic_info_``, ``bertopic_`` and ``settings_``, and
     ``transform`` gives the same topics as the saved model; it cannot `reduce_topics`.
@@ -327,19 +351,54 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
     meta_file = path / "topic_model.json"
     if not meta_file.is_file():
         raise InputError(path, "not a saved topic model (no topic_model.json)")
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    params = {key: value for key, value in meta["params"].items() if key != "embedding"}
-    model = ArabicTopicModel(embedding=meta["params"]["embedding"], verbose=False, **params)
-    tensors = load_file(str(path / "classifier.safetensors"))
-    model._words = WordTfidf(meta["vocabulary"], tensors["idf"])
+    meta = read_json_object(meta_file, fields={"format": int, "params": dict, "settings": dict, "vocabulary": list})
+    if meta["format"] not in (1, 2):
+        raise InputError(meta_file, f"format {meta['format']} is not one this toolkit reads (1 or 2)")
+    checksums = _saved_checksums(meta_file, meta) if meta["format"] == 2 else None  # format 1 had none
+    check_model_folder(path, required=_SAVED_FILES, checksums=checksums)
+    vocabulary = meta["vocabulary"]
+    if not all(isinstance(word, str) for word in vocabulary):
+        raise InputError(meta_file, "field 'vocabulary' should be a list of words")
+    tensors = read_finite_tensors(
+        path / "classifier.safetensors", shapes={"idf": (len(vocabulary),), "weights": (None, len(vocabulary))}
+    )
+    n_topics = tensors["weights"].shape[0]
+    model = _model_with_params(meta_file, meta["params"])
+    model._words = WordTfidf(vocabulary, tensors["idf"])
     model._classifier = _Classifier(tensors["weights"])
-    with _quiet_bertopic():  # it warns that no embedding model is loaded: transform does not need one
-        model.bertopic_ = BERTopic.load(str(path / "model"))
+    model.bertopic_ = _load_bertopic_folder(path / "model")
     model.settings_ = meta["settings"]
-    model.doc_topics_ = pd.read_parquet(path / "doc_topics.parquet")
-    model.topic_info_ = _read_topic_info_csv(path / "topic_info.csv")
+    model.doc_topics_ = _read_doc_topics(path / "doc_topics.parquet", n_topics)
+    model.topic_info_ = _read_topic_info_csv(path / "topic_info.csv", n_topics)
     model.documents_ = model.embeddings_ = model._features = None
     return model
+
+
+def _saved_checksums(meta_file: Path, meta: dict[str, Any]) -> dict[str, str]:
+    files = meta.get("files")
+    if not isinstance(files, dict) or set(files) != set(_SAVED_FILES):
+        raise InputError(meta_file, f"field 'files' should give the checksum of each of {sorted(_SAVED_FILES)}")
+    return files
+
+
+def _model_with_params(meta_file: Path, params: dict[str, Any]) -> ArabicTopicModel:
+    try:
+        options = {key: value for key, value in params.items() if key != "embedding"}
+        model = ArabicTopicModel(embedding=str(params["embedding"]), verbose=False, **options)
+        _check_options(model.unit, model.n_topics, model.clustering)
+    except (KeyError, TypeError, ValueError) as err:
+        raise InputError(meta_file, f"field 'params' is not a topic model's settings ({err})") from None
+    return model
+
+
+def _load_bertopic_folder(folder: Path) -> BERTopic:
+    read_finite_tensors(folder / "topic_embeddings.safetensors", shapes={"topic_embeddings": (None, None)})
+    read_finite_tensors(folder / "ctfidf.safetensors", shapes={"data": (None,), "indices": (None,), "indptr": (None,)})
+    try:
+        with _quiet_bertopic():  # it warns that no embedding model is loaded: transform does not need one
+            return BERTopic.load(str(folder))
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise InputError(folder, f"BERTopic cannot read this folder ({err.__class__.__name__}: {err})") from None
 
 
 def topics_over_time(model: ArabicTopicModel, articles: pd.DataFrame, *, freq: str = "auto") -> pd.DataFrame:
@@ -647,10 +706,31 @@ def _topic_info_csv(topic_info: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False)
 
 
-def _read_topic_info_csv(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype={"label": str})
-    for column in _LIST_COLUMNS:
-        table[column] = table[column].map(json.loads)
+def _read_topic_info_csv(path: Path, n_topics: int) -> pd.DataFrame:
+    """The topic table written by `_topic_info_csv`, checked to list topics 0 … n_topics − 1 in order."""
+    try:
+        table = pd.read_csv(path, dtype={"label": str})
+        for column in _LIST_COLUMNS:
+            table[column] = table[column].map(json.loads)
+    except (ValueError, KeyError, TypeError, pd.errors.ParserError) as err:
+        raise InputError(path, f"not a topic table ({err.__class__.__name__}: {err})") from None
+    if table["topic"].tolist() != list(range(n_topics)):
+        raise InputError(path, f"should list topics 0 to {n_topics - 1}, one per row, as the classifier has")
+    if not all(isinstance(value, list) for column in _LIST_COLUMNS for value in table[column]):
+        raise InputError(path, f"columns {_LIST_COLUMNS} should hold JSON lists")
+    return table
+
+
+def _read_doc_topics(path: Path, n_topics: int) -> pd.DataFrame:
+    try:
+        table = pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise InputError(path, f"not a readable Parquet file ({err.__class__.__name__})") from None
+    columns = ["article_id", "paragraph", "topic", "probability", "topic_label"]
+    if table.columns.tolist() != columns:
+        raise InputError(path, f"should have columns {columns}, not {table.columns.tolist()}")
+    if not pd.api.types.is_integer_dtype(table["topic"]) or not table["topic"].between(0, n_topics - 1).all():
+        raise InputError(path, f"column 'topic' should hold topic numbers 0 to {n_topics - 1}")
     return table
 
 
