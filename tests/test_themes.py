@@ -450,6 +450,14 @@ def test_distinctive_words_on_the_seed_page(seed_articles):
     assert (words["score"] > 0).all()
 
 
+def test_words_as_distinctive_as_each_other_go_in_code_point_order():
+    frame = stories("وقع الجيشان اتفاقا", "وقع الجيشان اتفاقا", "ضرب زلزال ثم فيضان", "ضرب زلزال ثم فيضان")
+    scores = frame[["article_id"]].assign(theme=["security_cooperation"] * 2 + ["natural_disasters"] * 2)
+    words = toolkit.distinctive_words(frame, scores, top_n=5)
+    assert words["word"].tolist() == ["اتفاقا", "الجيشان", "وقع", "زلزال", "ضرب", "فيضان"]  # ثم is a stop word
+    assert words["score"].nunique() == 1
+
+
 def test_distinctive_words_need_stories_of_both_themes():
     frame = stories("زلزال قوي يضرب الجزيرة")
     with pytest.raises(InputError, match="no story has the theme 'security_cooperation'"):

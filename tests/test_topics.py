@@ -241,10 +241,15 @@ for unit in ("article", "paragraph"):
     model = toolkit.fit_topics(articles, unit=unit, cache=False, verbose=False)
     print(model.topic_info_.to_json(force_ascii=False))
     print(model.doc_topics_.to_json(force_ascii=False))
+scores = toolkit.score_themes(articles)
+print(scores.to_json(force_ascii=False))
+print(toolkit.distinctive_words(articles, scores).to_json(force_ascii=False))
 """
 
 
-def test_fits_are_the_same_without_the_cpus_vector_instructions(seed_articles: pd.DataFrame, seed_page: Path) -> None:
+def test_fits_and_themes_are_the_same_without_the_cpus_vector_instructions(
+    seed_articles: pd.DataFrame, seed_page: Path
+) -> None:
     # numpy picks sort and sum kernels by CPU (AVX2, AVX-512), OpenBLAS its matrix kernels: with numpy's
     # turned off and OpenBLAS told the CPU is an old one, every table must stay the same.
     from numpy._core._multiarray_umath import __cpu_dispatch__
@@ -258,6 +263,11 @@ def test_fits_are_the_same_without_the_cpus_vector_instructions(seed_articles: p
     for unit in ("article", "paragraph"):
         model = fit_topics(seed_articles, unit=unit, cache=False, verbose=False)
         here += [model.topic_info_.to_json(force_ascii=False), model.doc_topics_.to_json(force_ascii=False)]
+    scores = toolkit.score_themes(seed_articles)
+    here += [
+        scores.to_json(force_ascii=False),
+        toolkit.distinctive_words(seed_articles, scores).to_json(force_ascii=False),
+    ]
     assert run.stdout.splitlines() == here
 
 

@@ -64,6 +64,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy import sparse
 
+from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError
 from toolkit.load import period_start
@@ -701,10 +702,11 @@ def distinctive_words(
     )
     z = delta / np.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
     table = pd.DataFrame({"word": words, "z": z, "n_a": y_a.astype(int), "n_b": y_b.astype(int)})
-    rows = [
-        table[table["z"] > 0].nlargest(top_n, "z").assign(theme=themes[0], score=lambda t: t["z"]),
-        table[table["z"] < 0].nsmallest(top_n, "z").assign(theme=themes[1], score=lambda t: -t["z"]),
-    ]
+    rows = []
+    for sign, theme in ((1, themes[0]), (-1, themes[1])):
+        # Highest z first; equal z (to 40 bits) in the words' code-point order: the same on every CPU.
+        ranked = table.iloc[rank_by_value(sign * z)].assign(theme=theme, score=lambda t, s=sign: s * t["z"])
+        rows.append(ranked[ranked["score"] > 0].head(top_n))
     out = pd.concat(rows, ignore_index=True)[["word", "theme", "score", "n_a", "n_b"]]
     forms = written_forms(articles["text"].fillna("").tolist()) if "text" in articles else {}
     out["word"] = out["word"].map(lambda word: forms.get(word, word))

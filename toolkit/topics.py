@@ -51,6 +51,7 @@ from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
 from toolkit._model_folder import check_model_folder, file_checksums, read_finite_tensors, read_json_object
+from toolkit._ranking import rank_by_value
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
 from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
 from toolkit.errors import InputError
@@ -583,9 +584,8 @@ def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
 def _topic_words(bertopic: BERTopic) -> dict[int, list[tuple[str, float]]]:
     """Each topic's `TOP_WORDS` words and c-TF-IDF weights, by weight, highest first.
 
-    Equal weights go in the words' code-point order (the vectorizer's columns are in that order). Weights
-    count as equal to 40 bits of mantissa (about 12 digits): summing in another order on another CPU
-    changes the last bits, and must not change the order.
+    Equal weights go in the words' code-point order (the vectorizer's columns are in that order); weights
+    count as equal to 40 bits of mantissa (`rank_by_value`).
     """
     matrix = sp.csr_matrix(bertopic.c_tf_idf_)
     words = bertopic.vectorizer_model.get_feature_names_out()
@@ -593,9 +593,8 @@ def _topic_words(bertopic: BERTopic) -> dict[int, list[tuple[str, float]]]:
     for row, topic in enumerate(sorted(set(bertopic.topics_))):
         columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
         weights = matrix.data[matrix.indptr[row] : matrix.indptr[row + 1]]
-        mantissa, exponent = np.frexp(weights)
-        rounded = np.ldexp(np.round(mantissa * 2.0**40), exponent)
-        best = np.lexsort((columns, -rounded))[:TOP_WORDS]
+        by_column = np.argsort(columns, kind="stable")  # CSR rows need not have sorted columns
+        best = by_column[rank_by_value(weights[by_column])][:TOP_WORDS]
         result[topic] = [(str(words[c]), float(w)) for c, w in zip(columns[best], weights[best], strict=True) if w > 0]
     return result
 
