@@ -125,6 +125,7 @@ def test_theme_added_in_code_as_object_or_dict():
         ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = "سلام"\n', "theme 'x': seeds, context, not_after, not_before"),
         ('[x]\nlabel_ar = "س"\nlabel_en = "s"\nseeds = ["سلام"]\nweight = 2\n', "theme 'x': unknown field(s) weight"),
         ("[x\n", "not valid TOML"),
+        ("# only a comment\n", "defines no theme: add a [key] table with label_ar, label_en and seeds"),
     ],
 )
 def test_bad_theme_file_names_the_file_and_the_problem(tmp_path, toml, problem):
@@ -134,6 +135,32 @@ def test_bad_theme_file_names_the_file_and_the_problem(tmp_path, toml, problem):
         toolkit.load_themes(path)
     assert err.value.path == str(path)
     assert err.value.problem.startswith(problem)
+
+
+def test_a_theme_file_that_is_not_there_is_named():
+    with pytest.raises(InputError, match=r"^typo\.toml: cannot read the theme file \(No such file or directory\)$"):
+        toolkit.load_themes("typo.toml")
+
+
+def test_the_path_of_a_theme_file_can_be_given_where_themes_go(tmp_path):
+    path = tmp_path / "elections.toml"
+    path.write_text('[elections]\nlabel_ar = "الانتخابات"\nlabel_en = "Elections"\nseeds = ["انتخابات"]\n', "utf-8")
+    frame = stories("توجه الناخبون إلى صناديق الاقتراع في الانتخابات البلدية")
+    assert list(toolkit.score_themes(frame, themes=path).columns) == [
+        "article_id",
+        "score_security_cooperation",
+        "score_natural_disasters",
+        "score_elections",
+        "theme",
+    ]
+    assert assigned(frame, themes=str(path)) == ["elections"]
+    with pytest.raises(InputError, match="expected Theme objects \\(see load_themes\\), got str 'انتخابات'"):
+        toolkit.score_themes(frame, themes=["انتخابات"])
+
+
+def test_a_path_where_articles_go_says_to_load_it_first():
+    with pytest.raises(InputError, match=r"^articles: expected a DataFrame, got the str 'data/raw/x\.csv': load it"):
+        toolkit.score_themes("data/raw/x.csv")
 
 
 # --- matching ------------------------------------------------------------------------------------

@@ -298,6 +298,31 @@ def test_bad_options_are_refused(seed_articles: pd.DataFrame) -> None:
         fit_topics(seed_articles, clustering="hdbscan", n_topics=4)
 
 
+def test_a_path_where_articles_go_says_to_load_it_first() -> None:
+    with pytest.raises(InputError, match=r"load it first with toolkit\.load_articles\('data/raw/x\.csv'\)$"):
+        fit_topics("data/raw/x.csv")
+
+
+def test_more_topics_than_documents_is_said(seed_articles: pd.DataFrame) -> None:
+    with pytest.warns(UserWarning, match="^n_topics=50 but there are only 11 documents: fitting 11 topics$"):
+        model = fit_topics(seed_articles, n_topics=50, cache=False, verbose=False)
+    assert model.settings_["n_topics"] <= 11
+
+
+def test_tables_of_stories_the_model_never_saw_are_refused_or_warned(
+    seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame
+) -> None:
+    others = pd.DataFrame({"article_id": ["x1", "x2"], "source": ["أ", "ب"], "published_at": pd.NaT})
+    with pytest.raises(InputError, match=r"^articles: none of these stories is in the model's doc_topics_"):
+        topics_per_source(seed_paragraphs, others)
+    with pytest.raises(InputError, match=r"^articles: none of these stories is in the model's doc_topics_"):
+        topics_over_time(seed_paragraphs, others)
+    some = pd.concat([seed_articles[["article_id", "source"]], others[["article_id", "source"]]])
+    with pytest.warns(UserWarning, match="^2 of 13 stories are not in the model's doc_topics_ and are left out"):
+        table = topics_per_source(seed_paragraphs, some)
+    assert table["source"].unique().tolist() == seed_articles["source"].dropna().unique().tolist()
+
+
 # --- saving and loading ---------------------------------------------------------------------------
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 
 class InputError(ValueError):
@@ -16,3 +19,19 @@ class InputError(ValueError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+def require_columns(frame: object, columns: Sequence[str], *, name: str = "articles") -> None:
+    """Refuse what is not a DataFrame with ``columns``, saying what to do (a path: load it first).
+
+    >>> require_columns("data/raw/x.csv", ["article_id"])
+    Traceback (most recent call last):
+    toolkit.errors.InputError: articles: expected a DataFrame, ...: load it first with toolkit.load_articles(...)
+    """
+    if not isinstance(frame, pd.DataFrame):
+        path_given = name == "articles" and isinstance(frame, str | Path)
+        hint = f": load it first with toolkit.load_articles({str(frame)!r})" if path_given else ""
+        raise InputError(name, f"expected a DataFrame, got the {type(frame).__name__} {str(frame)[:80]!r}{hint}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise InputError(name, f"missing column(s) {', '.join(missing)}")

@@ -66,7 +66,7 @@ from scipy import sparse
 
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
-from toolkit.errors import InputError
+from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start
 
 __all__ = [
@@ -163,7 +163,12 @@ def load_themes(
             text = Path(path).read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
             raise InputError(path, f"not UTF-8 text ({err.reason})") from err
-        themes.update(_read_theme_file(text, path))
+        except OSError as err:
+            raise InputError(path, f"cannot read the theme file ({err.strerror})") from None
+        user_themes = _read_theme_file(text, path)
+        if not user_themes:
+            raise InputError(path, "defines no theme: add a [key] table with label_ar, label_en and seeds")
+        themes.update(user_themes)
     for item in extra or ():
         theme = item if isinstance(item, Theme) else _theme_from_mapping(item)
         themes[theme.key] = theme
@@ -201,12 +206,21 @@ def _theme_from_mapping(table: Mapping[str, Any]) -> Theme:
     return Theme(table["key"], table["label_ar"], table["label_en"], **{k: tuple(v) for k, v in values.items()})
 
 
-def _theme_tuple(themes: Mapping[str, Theme] | Iterable[Theme] | None) -> tuple[Theme, ...]:
-    if themes is None:
-        return tuple(load_themes().values())
+# Which themes a function uses: None for the built-in ones, a TOML file's path (as `load_themes(path)`:
+# built-in themes and the file's), a dict from `load_themes`, or `Theme` objects.
+ThemeChoice = Mapping[str, Theme] | Iterable[Theme] | str | Path | None
+
+
+def _theme_tuple(themes: ThemeChoice) -> tuple[Theme, ...]:
+    """The themes to score: built-in (None), `load_themes` of a TOML path, or the `Theme` objects given."""
+    if themes is None or isinstance(themes, str | Path):
+        return tuple(load_themes(themes).values())
     found = tuple(themes.values() if isinstance(themes, Mapping) else themes)
     if not found:
         raise InputError("themes", "no themes given")
+    odd = [item for item in found if not isinstance(item, Theme)]
+    if odd:
+        raise InputError("themes", f"expected Theme objects (see load_themes), got {type(odd[0]).__name__} {odd[0]!r}")
     return found
 
 
@@ -396,7 +410,7 @@ class ThemeScorer:
 
     def __init__(
         self,
-        themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+        themes: ThemeChoice = None,
         *,
         threshold: float = DEFAULT_THRESHOLD,
         learn: bool = True,
@@ -491,7 +505,7 @@ class ThemeScorer:
 
 
 def _checked(articles: pd.DataFrame) -> pd.DataFrame:
-    _require_columns(articles, ["article_id", "text_norm"])
+    require_columns(articles, ["article_id", "text_norm"])
     return articles
 
 
@@ -517,7 +531,7 @@ def _log_likelihood_ratios(counts: sparse.csr_matrix, examples: np.ndarray, coun
 def score_themes(
     articles: pd.DataFrame,
     *,
-    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    themes: ThemeChoice = None,
     threshold: float = DEFAULT_THRESHOLD,
     embedding: Encoder | None = None,
     embedding_weight: float = 0.5,
@@ -527,7 +541,8 @@ def score_themes(
     Returns one row per article: ``article_id``, ``score_<key>`` per theme (0 to 1, see
     `ThemeScorer` for how) and ``theme`` (the key of the highest score at or above ``threshold``,
     equal scores going to the theme listed first, else None). ``articles`` needs ``article_id``
-    and ``text_norm``; ``title`` is used when present.
+    and ``text_norm``; ``title`` is used when present. ``themes``: the built-in ones (None), the
+    path of your TOML file (built-in themes and yours, as `load_themes`), or `load_themes`'s result.
     The word model is learnt from ``articles`` themselves, so score a whole corpus at once (or fit a
     `ThemeScorer` on one and `transform` others). With ``embedding`` (a sentence-transformers model,
     or anything with ``encode(texts)``), the score is mixed with the cosine between the story and
@@ -539,12 +554,6 @@ def score_themes(
     """
     scorer = ThemeScorer(themes, threshold=threshold, embedding=embedding, embedding_weight=embedding_weight)
     return scorer.fit_transform(articles)
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], name: str = "articles") -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(name, f"missing column(s) {', '.join(missing)}")
 
 
 def _embedding_similarity(texts: list[str], themes: tuple[Theme, ...], encoder: Encoder) -> np.ndarray:
@@ -581,7 +590,7 @@ def theme_attention(
     *,
     by: Literal["period", "source"] = "period",
     freq: str = "auto",
-    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    themes: ThemeChoice = None,
     kinds: Sequence[str] | None = STORY_KINDS,
     language: Literal["ar", "en"] = "ar",
     confidence: float | None = 0.95,
@@ -614,8 +623,8 @@ def theme_attention(
     if by not in ("period", "source"):
         raise InputError("by", f"must be 'period' or 'source', got {by!r}")
     group = "published_at" if by == "period" else "source"
-    _require_columns(articles, ["article_id", group])
-    _require_columns(theme_scores, ["article_id", "theme"], "theme_scores")
+    require_columns(articles, ["article_id", group])
+    require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
     keys = [c.removeprefix("score_") for c in theme_scores.columns if c.startswith("score_")]
     stories = articles if kinds is None or "kind" not in articles else articles[articles["kind"].isin(kinds)]
     stories = stories[["article_id", group]].merge(theme_scores[["article_id", "theme"]], on="article_id")
@@ -660,7 +669,7 @@ def wilson_interval(
     return np.where(empty, 0.0, np.clip(centre - half, 0, 1)), np.where(empty, 1.0, np.clip(centre + half, 0, 1))
 
 
-def _theme_labels(themes: Mapping[str, Theme] | Iterable[Theme] | None, language: str) -> dict[str, str]:
+def _theme_labels(themes: ThemeChoice, language: str) -> dict[str, str]:
     return {t.key: t.label_ar if language == "ar" else t.label_en for t in _theme_tuple(themes)}
 
 
@@ -684,8 +693,8 @@ def distinctive_words(
     >>> articles = toolkit.load_articles("data/raw")  # doctest: +SKIP
     >>> distinctive_words(articles, score_themes(articles), top_n=5)  # doctest: +SKIP
     """
-    _require_columns(articles, ["article_id", "text_norm"])
-    _require_columns(theme_scores, ["article_id", "theme"], "theme_scores")
+    require_columns(articles, ["article_id", "text_norm"])
+    require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
     labelled = articles[["article_id", "text_norm"]].merge(theme_scores[["article_id", "theme"]], on="article_id")
     prior = _word_counts(articles["text_norm"])
     counts = []
@@ -720,7 +729,7 @@ def _word_counts(texts: Iterable[str]) -> Counter[str]:
 
 def topics_to_themes(
     topic_info: pd.DataFrame,
-    themes: Mapping[str, Theme] | Iterable[Theme] | None = None,
+    themes: ThemeChoice = None,
     *,
     threshold: float = 0.3,
 ) -> pd.DataFrame:
@@ -738,7 +747,7 @@ def topics_to_themes(
     0      0  natural_disasters    0.7
     1      1               <NA>    0.0
     """
-    _require_columns(topic_info, ["topic", "words", "weights"], "topic_info")
+    require_columns(topic_info, ["topic", "words", "weights"], name="topic_info")
     chosen = _theme_tuple(themes)
     matcher = _matcher(chosen)
     vocabularies = [_theme_vocabulary(theme) for theme in chosen]

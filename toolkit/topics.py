@@ -34,6 +34,7 @@ import json
 import logging
 import math
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ from toolkit._model_folder import check_model_folder, file_checksums, read_finit
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
 from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
-from toolkit.errors import InputError
+from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start
 
 __all__ = [
@@ -103,9 +104,7 @@ def topic_documents(articles: pd.DataFrame, *, unit: Unit = "article") -> pd.Dat
     >>> topic_documents(articles, unit="paragraph")[["article_id", "paragraph", "text_norm"]].values.tolist()
     [['a', 0, 'زلزال قوي.'], ['a', 1, 'وزير الدفاع']]
     """
-    missing = {"article_id", "text", "text_norm"} - set(articles.columns)
-    if missing:
-        raise InputError("articles", f"missing columns {sorted(missing)}; load them with toolkit.load_articles")
+    require_columns(articles, ["article_id", "text", "text_norm"])
     if unit == "article":
         # Built from plain lists: articles.attrs holds a DataFrame, which pandas cannot carry through concat.
         return pd.DataFrame(
@@ -478,6 +477,8 @@ def _cluster(
     if clustering == "hdbscan":
         reducer = "UMAP (5 dimensions)" if n >= _UMAP_MIN_DOCUMENTS else "none"
         return _hdbscan(vectors, seed=seed), reducer, f"HDBSCAN (min_cluster_size={_min_cluster_size(n)})"
+    if n_topics != "auto" and n_topics > n:
+        warnings.warn(f"n_topics={n_topics} but there are only {n} documents: fitting {n} topics", stacklevel=4)
     k = _auto_n_topics(n) if n_topics == "auto" else min(int(n_topics), n)
     return _kmeans(vectors, k, seed=seed), "none", f"KMeans (k={k}, {'auto' if n_topics == 'auto' else 'given'})"
 
@@ -737,12 +738,25 @@ def _read_doc_topics(path: Path, n_topics: int) -> pd.DataFrame:
 
 
 def _with_article_column(model: ArabicTopicModel, articles: pd.DataFrame, column: str) -> pd.DataFrame:
-    if column not in articles.columns:
-        raise InputError("articles", f"missing column {column!r}")
+    """The model's ``doc_topics_`` with ``column`` of ``articles``; stories the model never saw are named."""
+    require_columns(articles, ["article_id", column])
     values = pd.DataFrame(
         {"article_id": articles["article_id"].astype(str).tolist(), column: articles[column].tolist()}
     )
     values = values.astype({"article_id": "string"}).drop_duplicates("article_id")
+    unseen = ~values["article_id"].isin(model.doc_topics_["article_id"])
+    if unseen.all():
+        raise InputError(
+            "articles",
+            "none of these stories is in the model's doc_topics_ (fitted on other stories): "
+            "count model.transform(articles) yourself, or fit the model on these articles",
+        )
+    if unseen.any():
+        warnings.warn(
+            f"{int(unseen.sum())} of {len(values)} stories are not in the model's doc_topics_ and are left out "
+            f"(first: {values['article_id'][unseen].iloc[0]!r})",
+            stacklevel=3,
+        )
     return model.doc_topics_.merge(values, on="article_id", how="inner")
 
 
