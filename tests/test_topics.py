@@ -323,6 +323,44 @@ def test_tables_of_stories_the_model_never_saw_are_refused_or_warned(
     assert table["source"].unique().tolist() == seed_articles["source"].dropna().unique().tolist()
 
 
+# --- topics a reader can work with -----------------------------------------------------------------
+
+
+def test_find_topics_reads_a_word_as_the_classifier_does(seed_paragraphs: ArabicTopicModel) -> None:
+    found = seed_paragraphs.find_topics("زلزال")
+    assert found[["topic", "label"]].values.tolist() == [[1, "بقوة درجة · زلزال"], [0, "إيران · العلاقات · المنطقة"]]
+    assert found["probability"].sum() == pytest.approx(1.0)
+    assert seed_paragraphs.find_topics("وزير الدفاع", top_n=1)["topic"].tolist() == [0]
+    with pytest.raises(InputError, match="no word of 'كرة القدم' is in the model's vocabulary"):
+        seed_paragraphs.find_topics("كرة القدم")
+
+
+def test_example_stories_are_ready_to_read(seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame) -> None:
+    examples = seed_paragraphs.example_stories(seed_articles, n=2, opening=40)
+    assert examples.columns.tolist() == [
+        "topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"
+    ]  # fmt: skip
+    assert examples[["topic", "rank"]].values.tolist() == [[0, 1], [0, 2], [1, 1], [1, 2]]
+    quake = examples[examples["topic"] == 1].iloc[0]
+    assert quake["opening"] == "ضرب زلزال ثانٍ الأراضي الباكستانية في…"
+    assert quake["source"] == "الجزيرة"
+
+
+def test_renamed_topics_reach_every_table_and_the_saved_model(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
+    model = fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
+    model.set_topic_labels({0: "التعاون الدفاعي"})
+    assert model.topic_info_["label"].tolist() == ["التعاون الدفاعي", "بقوة درجة · زلزال"]
+    assert set(model.doc_topics_.loc[model.doc_topics_["topic"] == 0, "topic_label"]) == {"التعاون الدفاعي"}
+    assert model.bertopic_.custom_labels_[0] == "التعاون الدفاعي"
+    loaded = load_topic_model(model.save(tmp_path / "renamed"))
+    assert loaded.topic_info_["label"].tolist() == ["التعاون الدفاعي", "بقوة درجة · زلزال"]
+    assert set(loaded.transform(seed_articles)["topic_label"]) == {"التعاون الدفاعي", "بقوة درجة · زلزال"}
+    with pytest.raises(InputError, match=r"no topic \[7\] in this model \(topics: \[0, 1\]\)"):
+        model.set_topic_labels({7: "x"})
+    with pytest.raises(InputError, match="two topics would both be called 'بقوة درجة · زلزال'"):
+        model.set_topic_labels({0: "بقوة درجة · زلزال"})
+
+
 # --- saving and loading ---------------------------------------------------------------------------
 
 

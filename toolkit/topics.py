@@ -35,7 +35,7 @@ import logging
 import math
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +235,95 @@ class ArabicTopicModel:
         self.settings_.update(kept)
         self.settings_["summary"] = _summary(self.settings_)
         return self
+
+    def set_topic_labels(self, labels: Mapping[int, str]) -> Self:
+        """Rename topics: ``{topic: label}``; returns the model.
+
+        The labels reach ``topic_info_``, ``doc_topics_``, BERTopic's custom labels, every chart and
+        report drawn from the model, and the saved model. Labels must stay distinct (charts group by
+        them); a refit or `reduce_topics` makes new topics with new labels.
+
+        >>> model.set_topic_labels({0: "التعاون الدفاعي", 1: "زلزال باكستان"})  # doctest: +SKIP
+        """
+        self._check_fitted()
+        unknown = sorted(set(labels) - set(self.topic_info_["topic"]))
+        if unknown:
+            raise InputError(
+                "labels", f"no topic {unknown} in this model (topics: {self.topic_info_['topic'].tolist()})"
+            )
+        if not all(isinstance(label, str) and label.strip() for label in labels.values()):
+            raise InputError("labels", "every label must be a non-empty string")
+        renamed = [labels.get(topic, label).strip() for topic, label in self.topic_info_[["topic", "label"]].values]
+        twice = sorted({label for label in renamed if renamed.count(label) > 1})
+        if twice:
+            raise InputError("labels", f"two topics would both be called {twice[0]!r}: labels must stay distinct")
+        self.topic_info_ = self.topic_info_.assign(label=renamed)
+        labels_by_topic = dict(zip(self.topic_info_["topic"], renamed, strict=True))
+        self.bertopic_.set_topic_labels(labels_by_topic)
+        topic_label = self.doc_topics_["topic"].map(labels_by_topic).fillna(OUTLIER_LABEL)
+        self.doc_topics_ = self.doc_topics_.assign(topic_label=topic_label.astype("string"))
+        return self
+
+    def find_topics(self, query: str, *, top_n: int = 5) -> pd.DataFrame:
+        """The topics a word or phrase belongs to, offline: ``topic``, ``label``, ``probability``.
+
+        The query is normalised like the stories and read by the model's word classifier as a very
+        short document (the same classifier as `transform`); rows go by probability, highest first,
+        equal probabilities by topic number. Only words the model's vocabulary holds count: a query
+        with none of them is an `InputError` (try another form of the word: «الزلزال», «زلازل»).
+
+        >>> model.find_topics("زلزال").head(1)  # doctest: +SKIP
+           topic                  label  probability
+        0      1  بقوة درجة · زلزال         0.93
+        """
+        self._check_fitted()
+        features = self._words.transform([normalise(query)])
+        if features.nnz == 0:
+            raise InputError("query", f"no word of {query!r} is in the model's vocabulary")
+        scores = np.asarray(features @ self._classifier.weights.T).ravel()
+        probability = np.exp(scores - scores.max())
+        probability /= probability.sum()
+        order = rank_by_value(probability)[:top_n]
+        labels = self.topic_info_.set_index("topic")["label"]
+        return pd.DataFrame({"topic": order, "label": labels.loc[order].to_numpy(), "probability": probability[order]})
+
+    def example_stories(self, articles: pd.DataFrame, *, n: int = 3, opening: int = 200) -> pd.DataFrame:
+        """Each topic's ``n`` most typical stories, ready to read: one row per topic and story.
+
+        Columns ``topic``, ``label``, ``rank`` (1 is the most typical: highest probability, then input
+        order), ``article_id``, ``title``, ``source``, ``published_at`` and ``opening``: the start of the
+        story's own text (``text``), about ``opening`` characters, cut at a word.
+
+        >>> model.example_stories(articles, n=2)[["label", "title", "opening"]]  # doctest: +SKIP
+        """
+        self._check_fitted()
+        require_columns(articles, ["article_id", "text"])
+        stories = articles.drop_duplicates("article_id").set_index(articles["article_id"].drop_duplicates().astype(str))
+        rows = []
+        for topic, label, ids in self.topic_info_[["topic", "label", "representative_ids"]].itertuples(index=False):
+            known = [story for story in ids if story in stories.index][:n]
+            for rank, story in enumerate(known, start=1):
+                row = stories.loc[story]
+                rows.append(
+                    (
+                        topic,
+                        label,
+                        rank,
+                        story,
+                        row.get("title"),
+                        row.get("source"),
+                        row.get("published_at"),
+                        _opening(str(row["text"]), opening),
+                    )
+                )
+        if not rows:
+            raise InputError("articles", "none of the topics' example stories is in these articles")
+        columns = ["topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"]
+        return pd.DataFrame(rows, columns=columns)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "topic_info_"):
+            raise InputError("ArabicTopicModel", "not fitted: call fit(articles) or load_topic_model(path) first")
 
     def _fit_documents(self, n_topics: int | Literal["auto"], *, clustering: Clustering | None = None) -> None:
         clustering = clustering or self.clustering
@@ -675,6 +764,19 @@ def _phrases(words: list[str]) -> list[str]:
         if word not in phrases and not covered:
             phrases.append(word)
     return phrases
+
+
+def _opening(text: str, length: int) -> str:
+    """The start of ``text``, paragraphs joined, cut at the last space before ``length`` characters.
+
+    >>> _opening("ضرب زلزال قوي\\n\\nمناطق واسعة", 12)
+    'ضرب زلزال…'
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    cut = flat.rfind(" ", 0, length)
+    return flat[: cut if cut > 0 else length] + "…"
 
 
 def _doc_topics(
