@@ -8,6 +8,7 @@ in the same font. Runs in the main environment (matplotlib >= 3.11) and in .venv
 
 from __future__ import annotations
 
+import html
 import re
 import warnings
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from bidi import get_display
+from conftest import LINK_PAYLOAD, STYLE_PAYLOAD, browser_doms, needs_chromium, parse_page
 from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -29,6 +31,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 from toolkit.plots import (
     arabic_font,
     display_text,
+    plotly_text,
     stories_per_source_chart,
     theme_by_source_chart,
     theme_comparison_chart,
@@ -366,3 +369,174 @@ def test_write_gallery_writes_a_png_and_an_html_page_for_each_chart(tmp_path):
 def test_write_gallery_skips_charts_whose_tables_are_missing(tmp_path):
     written = write_gallery(ARTICLES, output_dir=tmp_path, html=False)
     assert [p.name for p in written] == ["stories_per_source.png"]
+
+
+# ---- scraped text is shown as written, never read as markup -----------------------------------
+
+HOSTILE = [LINK_PAYLOAD, STYLE_PAYLOAD]
+HOSTILE_CHARTS = {
+    "topic_words": lambda **kw: topic_words_chart(
+        TOPIC_INFO.assign(
+            label=["متفرقات", *HOSTILE, "فيضانات السيول"], words=[[*HOSTILE, *w[2:]] for w in TOPIC_INFO["words"]]
+        ),
+        **kw,
+    ),
+    "topic_sizes": lambda **kw: topic_sizes_chart(TOPIC_INFO.assign(label=["متفرقات", *HOSTILE, "فيضانات"]), **kw),
+    "stories_per_source": lambda **kw: stories_per_source_chart(
+        ARTICLES.assign(source=ARTICLES["source"].replace({"الجزيرة": LINK_PAYLOAD, "BBC عربي": STYLE_PAYLOAD})), **kw
+    ),
+    "theme_by_source": lambda **kw: theme_by_source_chart(ATTENTION_BY_SOURCE.assign(source=HOSTILE * 2), **kw),
+    "topics_over_time": lambda **kw: topics_over_time_chart(
+        OVER_TIME.assign(topic_label=OVER_TIME["topic"].map({0: LINK_PAYLOAD, 1: STYLE_PAYLOAD, -1: "متفرقات"})), **kw
+    ),
+    # Theme names come from a user's TOML; periods that are not dates are drawn as text.
+    "theme_comparison": lambda **kw: theme_comparison_chart(
+        ATTENTION.assign(theme_label=[LINK_PAYLOAD] * 3 + [STYLE_PAYLOAD] * 3, period=["<b>Q1</b>", "Q2", "Q3"] * 2),
+        **kw,
+    ),
+}
+
+
+def test_plotly_text_escapes_markup_with_references_plotly_decodes():
+    assert plotly_text(LINK_PAYLOAD) == "&lt;a href=&#34;https://evil.example/phish&#34;&gt;اضغط هنا&lt;/a&gt;"
+    assert plotly_text(STYLE_PAYLOAD) == "&lt;span style=&#34;color:red;font-size:80px&#34;&gt;X&lt;/span&gt;"
+    # plotly decodes &amp; but not &quot;; $...$ would be TeX where MathJax is loaded.
+    assert plotly_text("US$5 & 'up' &amp;") == "US&#36;5 &amp; &#39;up&#39; &amp;amp;"
+
+
+@given(st.text())
+def test_plotly_text_leaves_no_markup_and_decodes_back_to_the_text(text):
+    escaped = plotly_text(text)
+    assert not re.search("""[<>"'$]""", escaped)
+    # Only &amp; &lt; &gt; and numeric references are made: plotly decodes those as html.unescape does.
+    assert html.unescape(escaped) == text
+
+
+def plotly_strings(fig) -> list[str]:
+    """Every string of a plotly figure's data and layout (its template aside): what plotly may show."""
+    figure = fig.to_plotly_json()
+    found: list[str] = []
+    stack = [figure["data"], {key: value for key, value in figure["layout"].items() if key != "template"}]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | np.ndarray):
+            stack.extend(item)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CHARTS))
+def test_plotly_charts_carry_scraped_markup_escaped_in_every_label(name):
+    strings = plotly_strings(HOSTILE_CHARTS[name](backend="plotly"))
+    assert [s for s in strings if re.search("[<>]", s)] == []
+    assert plotly_text(LINK_PAYLOAD) in strings and plotly_text(STYLE_PAYLOAD) in strings
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_CHARTS))
+def test_matplotlib_charts_draw_scraped_markup_as_written(name):
+    texts = drawn_texts(HOSTILE_CHARTS[name]())
+    assert display_text(LINK_PAYLOAD) in texts and STYLE_PAYLOAD in texts
+    assert [t for t in texts if "&lt;" in t or "&#" in t] == []
+
+
+def test_matplotlib_draws_dollar_signs_as_written_not_as_mathtext():
+    fig = stories_per_source_chart(ARTICLES.assign(source="US$5 to $6"), title="$x$")
+    FigureCanvasAgg(fig).draw()
+    dollars = [t for t in fig.findobj(Text) if "$" in t.get_text()]
+    assert dollars and not [t.get_text() for t in dollars if t.get_parse_math()]
+
+
+@needs_chromium
+def test_scraped_markup_in_plotly_charts_shows_as_text_in_a_browser(tmp_path):
+    figures = [chart(backend="plotly") for chart in HOSTILE_CHARTS.values()]
+    body = "".join(fig.to_html(full_html=False, include_plotlyjs=n == 0) for n, fig in enumerate(figures))
+    page = tmp_path / "charts.html"
+    page.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>')
+    dom = parse_page(browser_doms([page], tmp_path / "chromium")[page.name])
+    assert len([e for e in dom.elements if e[1].get("class") == "main-svg"]) >= len(figures)  # drawn
+    assert dom.injected() == []
+    assert {LINK_PAYLOAD, STYLE_PAYLOAD, "<b>Q1</b>"} <= set(dom.svg_texts)
+
+
+# ---- a chart with nothing to draw says why -----------------------------------------------------
+
+NO_DATES = "no story has a date: attention over time needs dated stories"
+ONLY_OUTLIERS = "no topic to show: every document is an outlier (topic -1)"
+EMPTY_CHARTS = {
+    "topics over time, no dates": (lambda **kw: topics_over_time_chart(OVER_TIME.iloc[:0], **kw), NO_DATES),
+    "themes over time, no dates": (lambda **kw: theme_comparison_chart(ATTENTION.iloc[:0], **kw), NO_DATES),
+    "themes by source, no sources": (
+        lambda **kw: theme_by_source_chart(ATTENTION_BY_SOURCE.iloc[:0], **kw),
+        "no story has a source: attention by source needs the outlet of each story",
+    ),
+    "topic sizes, no topics": (
+        lambda **kw: topic_sizes_chart(TOPIC_INFO.iloc[:0], **kw),
+        "no topics: the topic model has none",
+    ),
+    "topic sizes, only outliers": (
+        lambda **kw: topic_sizes_chart(TOPIC_INFO[TOPIC_INFO["topic"] == -1], **kw),
+        ONLY_OUTLIERS,
+    ),
+    "topic words, only outliers": (
+        lambda **kw: topic_words_chart(TOPIC_INFO[TOPIC_INFO["topic"] == -1], **kw),
+        ONLY_OUTLIERS,
+    ),
+    "topic words, no words": (
+        lambda **kw: topic_words_chart(TOPIC_INFO.assign(words=[[]] * 4, weights=[[]] * 4), **kw),
+        "no words to show: the topics have no top words",
+    ),
+    "topics over time, only outliers": (
+        lambda **kw: topics_over_time_chart(OVER_TIME[OVER_TIME["topic"] == -1], **kw),
+        ONLY_OUTLIERS,
+    ),
+    "topics over time, topics not in the table": (
+        lambda **kw: topics_over_time_chart(OVER_TIME, topics=[7, 8], **kw),
+        "none of the chosen topics is in the table: 7, 8",
+    ),
+    "themes over time, themes not in the table": (
+        lambda **kw: theme_comparison_chart(ATTENTION, themes=["elections"], **kw),
+        "none of the chosen themes is in the table: elections",
+    ),
+    "stories per source, no stories": (
+        lambda **kw: stories_per_source_chart(ARTICLES.iloc[:0], **kw),
+        "no story to count",
+    ),
+    "stories per source, only headlines": (
+        lambda **kw: stories_per_source_chart(ARTICLES[ARTICLES["kind"] == "headline"], **kw),
+        "no story of kind article or embedded to count (duplicates left out)",
+    ),
+    "word cloud, no words": (
+        lambda **kw: word_cloud_chart(WORDS.iloc[:0], **kw),
+        "no words to draw: no word has a weight above zero",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EMPTY_CHARTS))
+def test_a_chart_with_nothing_to_draw_says_why_in_matplotlib_and_plotly_alike(name):
+    chart, message = EMPTY_CHARTS[name]
+    static, interactive = chart(), chart(backend="plotly")
+    assert static.axes == []  # no empty axes to puzzle over
+    assert [t.get_text() for t in static.texts][1:] == [message]  # after the title
+    assert [note.text for note in interactive.layout.annotations] == [message]
+    assert static.texts[0].get_text() and interactive.layout.title.text  # the title stays
+
+
+def test_an_empty_theme_comparison_is_titled_themes_over_time():
+    fig = theme_comparison_chart(ATTENTION.iloc[:0], backend="plotly")
+    assert fig.layout.title.text == "المحاور عبر الزمن"
+
+
+def test_write_gallery_writes_charts_with_nothing_to_draw_saying_why(tmp_path):
+    written = write_gallery(
+        ARTICLES, output_dir=tmp_path, topics_over_time=OVER_TIME.iloc[:0], theme_attention=ATTENTION.iloc[:0]
+    )
+    assert sorted(p.name for p in written if p.suffix == ".png") == [
+        "stories_per_source.png",
+        "themes_over_time.png",
+        "topics_over_time.png",
+    ]
+    assert NO_DATES in (tmp_path / "topics_over_time.html").read_text(encoding="utf-8")

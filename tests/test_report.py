@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
-import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-from conftest import REPO, SEED_PAGE
+from conftest import (
+    LINK_PAYLOAD,
+    REPO,
+    SEED_PAGE,
+    STYLE_PAYLOAD,
+    PageElements,
+    browser_doms,
+    needs_chromium,
+    parse_page,
+)
 
 from toolkit.cli import main
 from toolkit.errors import InputError
@@ -27,13 +34,6 @@ PAYLOADS = [
     "<img src=x onerror=\"document.body.setAttribute('data-pwned', 'img')\">",
     "<script>document.body.setAttribute('data-pwned', 'script')</script>",
 ]
-
-
-# Headless Chromium as this machine runs it: no sandbox as root, no background network connections.
-CHROMIUM = [
-    "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--virtual-time-budget=5000",
-]  # fmt: skip
 
 
 def sample_report(factory: pytest.TempPathFactory) -> tuple[Path, tuple[str, ...]]:
@@ -54,9 +54,27 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return sample_report(tmp_path_factory)[0]
 
 
+# Two more stories, from outlets whose scraped names are markup: a link and an inline style.
+HOSTILE_OUTLETS = [
+    {
+        "id": "evil-link",
+        "source": LINK_PAYLOAD,
+        "text": "ضرب زلزال بقوة خمس درجات إقليم بلوشستان جنوب غربي باكستان فجر اليوم، وقالت هيئة إدارة الكوارث "
+        "إن فرق الإنقاذ وصلت إلى القرى الجبلية المتضررة ولم ترد حتى الآن أنباء عن ضحايا.",
+    },
+    {
+        "id": "evil-style",
+        "source": STYLE_PAYLOAD,
+        "text": "أعلنت السلطات المحلية إجلاء مئات الأسر من القرى الواقعة على ضفاف النهر بعد أن غمرت السيول "
+        "الطرق والحقول إثر أمطار غزيرة استمرت ثلاثة أيام متتالية في شمال البلاد.",
+    },
+]
+
+
 @pytest.fixture(scope="session")
 def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`toolkit report` on the seed page with script and onerror payloads in its title and text."""
+    """`toolkit report` on the seed page with script and onerror payloads in its title and text,
+    and on two stories whose outlets are named with a link and a styled span."""
     pages = tmp_path_factory.mktemp("hostile-pages")
     seed = SEED_PAGE.read_text(encoding="utf-8")
     first, rest = seed.split("\n\n", 1)
@@ -64,38 +82,21 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     hostile = "\n\n".join([f"{first} {PAYLOADS[0]}", *PAYLOADS[1:], rest])
     hostile += f"\n  • زلزال جديد يضرب باكستان {PAYLOADS[1]} {PAYLOADS[3]}"
     (pages / "hostile.txt").write_text(hostile, encoding="utf-8")
+    records = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in HOSTILE_OUTLETS)
+    (pages / "hostile-outlets.jsonl").write_text(records, encoding="utf-8")
     output = tmp_path_factory.mktemp("hostile-report")
     assert main(["report", "--data", str(pages), "-o", str(output)]) == 0
     return output
 
 
-class _Elements(HTMLParser):
-    """Every element of a page: tag, attributes and, for scripts, the script text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict[str, str | None]]] = []
-        self.scripts: list[str] = []
-        self._in_script = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, dict(attrs)))
-        self._in_script = tag == "script"
-        if self._in_script:
-            self.scripts.append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_script = self._in_script and tag != "script"
-
-    def handle_data(self, data: str) -> None:
-        if self._in_script:
-            self.scripts[-1] += data
+@pytest.fixture(scope="session")
+def hostile_doms(hostile_report: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every hostile report (and the index) as headless Chromium leaves it once the charts are drawn."""
+    return browser_doms(sorted(hostile_report.glob("*.html")), tmp_path_factory.mktemp("chromium"))
 
 
-def _parse(path: Path) -> _Elements:
-    parser = _Elements()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+def _parse(path: Path) -> PageElements:
+    return parse_page(path.read_text(encoding="utf-8"))
 
 
 def test_rtl_table_escapes_every_cell_and_reads_right_to_left():
@@ -173,6 +174,16 @@ def test_reports_show_charts_and_right_to_left_css(sample):
         assert 'dir="rtl"' in html
 
 
+def test_charts_over_time_on_the_undated_sample_say_why_they_are_empty(sample):
+    plotly = "application/vnd.plotly.v1+json"
+    for stem in ("02-topic-model", "03-themes"):
+        executed = nbformat.read(sample / "notebooks" / f"{stem}.ipynb", as_version=4)
+        outputs = [output for cell in executed.cells for output in cell.get("outputs", [])]
+        charts = [output.data[plotly] for output in outputs if plotly in output.get("data", {})]
+        notes = [note["text"] for chart in charts for note in chart["layout"].get("annotations", [])]
+        assert "no story has a date: attention over time needs dated stories" in notes, stem
+
+
 def test_hide_code_leaves_out_the_code_and_keeps_the_outputs(sample, tmp_path):
     executed = sample / "notebooks" / NOTEBOOKS[0].name
     shown = (sample / f"{NOTEBOOKS[0].stem}.html").read_text(encoding="utf-8")
@@ -206,23 +217,22 @@ def test_export_escapes_markup_that_a_cell_shows_as_html(tmp_path):
     assert '<p dir="rtl">زلزال &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;</p>' in page
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None, reason="headless Chromium not installed (apt-get install chromium)"
-)
-def test_scraped_markup_never_runs_in_a_browser(hostile_report, tmp_path):
-    browsers = {
-        report.name: subprocess.Popen(
-            [*CHROMIUM, f"--user-data-dir={tmp_path / report.stem}", "--dump-dom", report.as_uri()],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        for report in sorted(hostile_report.glob("*.html"))
-    }
-    for name, browser in browsers.items():
-        dom, _ = browser.communicate(timeout=120)
+@needs_chromium
+def test_scraped_markup_never_runs_in_a_browser(hostile_doms):
+    assert len(hostile_doms) == len(NOTEBOOKS) + 1
+    for name, dom in hostile_doms.items():
         assert "</body>" in dom, name  # the page loaded
         assert "data-pwned=" not in dom, name
+
+
+@needs_chromium
+def test_outlet_names_made_of_markup_show_as_text_in_the_charts_never_as_a_link_or_a_style(hostile_doms):
+    pages = {name: parse_page(dom) for name, dom in hostile_doms.items()}
+    assert {name: page.injected() for name, page in pages.items()} == {name: [] for name in pages}
+    # The stories-per-source chart draws both names as written, in plotly's SVG text.
+    drawn = [text for page in pages.values() for text in page.svg_texts]
+    assert LINK_PAYLOAD in drawn
+    assert STYLE_PAYLOAD in drawn
 
 
 def test_a_failing_cell_names_the_notebook_and_the_error(tmp_path):

@@ -1,7 +1,8 @@
 """Correctly shaped right-to-left Arabic charts (matplotlib and plotly).
 
-`display_text` gives each renderer the string it needs; the chart functions
-take tidy tables and return figures; `write_gallery` writes them all as files.
+`display_text` gives each renderer the string it needs (and `plotly_text` keeps
+plotly from reading scraped text as markup); the chart functions take tidy
+tables and return figures; `write_gallery` writes them all as files.
 Depends on `toolkit.arabic` only, never on the loading, topic or theme stages.
 
 >>> from toolkit.plots import display_text
@@ -22,13 +23,14 @@ from toolkit.plots.charts import (
 )
 from toolkit.plots.fonts import BROWSER_FONTS, arabic_font
 from toolkit.plots.gallery import write_gallery
-from toolkit.plots.text import RENDERERS, display_text
+from toolkit.plots.text import RENDERERS, display_text, plotly_text
 
 __all__ = [
     "BROWSER_FONTS",
     "RENDERERS",
     "arabic_font",
     "display_text",
+    "plotly_text",
     "stories_per_source_chart",
     "theme_by_source_chart",
     "theme_comparison_chart",

@@ -4,9 +4,12 @@ Every chart function takes a tidy table, prepares one long frame of what to
 draw (bars: ``panel, label, value``; lines: ``x, series, value``) and hands it
 to the drawer for ``backend``; the drawers route every string (titles, axis
 labels, tick labels, legends, bar labels) through `display_text` for their
-renderer. Right-to-left conventions: category labels and the value axis on the
-right, bars growing leftwards, titles right-aligned, panels filled from the
-right, legend markers after their text; time still runs left to right.
+renderer, and for plotly through `plotly_text` too (plotly reads labels as
+markup; scraped text must show as written). Right-to-left conventions: category
+labels and the value axis on the right, bars growing leftwards, titles
+right-aligned, panels filled from the right, legend markers after their text;
+time still runs left to right. A chart with nothing to draw says why inside the
+figure, with the same words in both backends (`_why_empty`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
 from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
-from toolkit.plots.text import display_text
+from toolkit.plots.text import display_text, plotly_text
 
 __all__ = [
     "stories_per_source_chart",
@@ -45,6 +48,15 @@ UNKNOWN_SOURCE = "مصدر غير معروف"
 _PANEL_COLUMNS = 3
 _MAX_MARKED_PERIODS = 24  # beyond this, markers on every period hide the lines
 
+# Why a chart has nothing to draw, written inside the empty figure (see `_why_empty`).
+NO_DATES = "no story has a date: attention over time needs dated stories"
+NO_SOURCES = "no story has a source: attention by source needs the outlet of each story"
+NO_STORIES = "no story to count"
+NO_TOPICS = "no topics: the topic model has none"
+ONLY_OUTLIERS = "no topic to show: every document is an outlier (topic -1)"
+NO_TOPIC_WORDS = "no words to show: the topics have no top words"
+NO_WORDS = "no words to draw: no word has a weight above zero"
+
 
 @dataclass(frozen=True)
 class _Style:
@@ -55,12 +67,16 @@ class _Style:
     font: Path
 
     def text(self, text: object) -> str:
-        """A title, label or category as this backend's renderer needs it."""
-        return display_text(str(text), self.backend)
+        """A title, label or category as this backend's renderer needs it, shown as written (never as markup)."""
+        return self._literal(display_text(str(text), self.backend))
 
     def number(self, text: object) -> str:
         """A tick or bar label: like `text`, with Arabic-Indic digits when asked."""
-        return display_text(str(text), self.backend, arabic_digits=self.arabic_digits)
+        return self._literal(display_text(str(text), self.backend, arabic_digits=self.arabic_digits))
+
+    def _literal(self, text: str) -> str:
+        # Only plotly reads markup in labels; matplotlib would draw the escapes themselves.
+        return plotly_text(text) if self.backend == "plotly" else text
 
 
 @dataclass(frozen=True)
@@ -104,8 +120,11 @@ def topic_words_chart(
     """
     chosen = _choose_topics(topic_info, topics=topics, n_topics=n_topics)
     words = _topic_words(chosen).groupby("topic", sort=False).head(n_words)
+    labels, style = _Labels(title, "الوزن"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((topic_info, NO_TOPICS), (chosen, ONLY_OUTLIERS), (words, NO_TOPIC_WORDS)):
+        return _draw_empty(reason, labels, style)
     bars = pd.DataFrame({"panel": words["topic_label"], "label": words["word"], "value": words["weight"]})
-    return _draw_bars(bars, _Labels(title, "الوزن"), _style(backend, arabic_digits, font))
+    return _draw_bars(bars, labels, style)
 
 
 def topic_sizes_chart(
@@ -126,8 +145,11 @@ def topic_sizes_chart(
     """
     rows = topic_info if include_outliers else topic_info[topic_info["topic"] != OUTLIER_TOPIC]
     rows = rows.sort_values("size", ascending=False, kind="stable")
+    labels, style = _Labels(title, "عدد الوثائق"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((topic_info, NO_TOPICS), (rows, ONLY_OUTLIERS)):
+        return _draw_empty(reason, labels, style)
     bars = pd.DataFrame({"panel": "", "label": rows["label"], "value": rows["size"]})
-    return _draw_bars(bars, _Labels(title, "عدد الوثائق"), _style(backend, arabic_digits, font))
+    return _draw_bars(bars, labels, style)
 
 
 def stories_per_source_chart(
@@ -154,8 +176,12 @@ def stories_per_source_chart(
     if kinds is not None and "kind" in rows:
         rows = rows[rows["kind"].isin(kinds)]
     counts = rows["source"].astype("object").fillna(UNKNOWN_SOURCE).value_counts(sort=True)
+    labels, style = _Labels(title, "عدد القصص"), _style(backend, arabic_digits, font)
+    none_left = NO_STORIES if kinds is None else f"no story of kind {' or '.join(kinds)} to count (duplicates left out)"
+    if reason := _why_empty((articles, NO_STORIES), (counts, none_left)):
+        return _draw_empty(reason, labels, style)
     bars = pd.DataFrame({"panel": "", "label": counts.index, "value": counts.to_numpy()})
-    return _draw_bars(bars, _Labels(title, "عدد القصص"), _style(backend, arabic_digits, font))
+    return _draw_bars(bars, labels, style)
 
 
 def theme_by_source_chart(
@@ -182,13 +208,15 @@ def theme_by_source_chart(
     [30.0, 10.0]
     """
     rows = _choose_themes(attention, themes)
+    labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((attention, NO_SOURCES), (rows, _none_chosen("themes", themes))):
+        return _draw_empty(reason, labels, style)
     column = "share" if value == "share" else "n_stories"
     rows = rows.sort_values(["theme", column], ascending=[True, False], kind="stable")
     bars = pd.DataFrame(
         {"panel": rows["theme_label"], "label": rows["source"], "value": _values(rows[column], value == "share")}
     )
-    labels = _Labels(title, _value_label(value), percent=value == "share")
-    return _draw_bars(_with_interval(bars, rows, value), labels, _style(backend, arabic_digits, font))
+    return _draw_bars(_with_interval(bars, rows, value), labels, style)
 
 
 def topics_over_time_chart(
@@ -213,13 +241,16 @@ def topics_over_time_chart(
     >>> list(topics_over_time_chart(over_time, backend="plotly").data[0].y)
     [50.0, 80.0]
     """
+    none_left = ONLY_OUTLIERS if topics is None else _none_chosen("topics", topics)
     if topics is None:
         totals = over_time[over_time["topic"] != OUTLIER_TOPIC].groupby("topic")["n"].sum()
         topics = totals.sort_values(ascending=False, kind="stable").index[:n_topics].tolist()
     rows = over_time[over_time["topic"].isin(topics)]
+    labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((over_time, NO_DATES), (rows, none_left)):
+        return _draw_empty(reason, labels, style)
     lines = _lines_over_time(rows, series="topic_label", column="share" if value == "share" else "n")
-    labels = _Labels(title, _value_label(value), percent=value == "share")
-    return _draw_lines(lines, labels, _style(backend, arabic_digits, font))
+    return _draw_lines(lines, labels, style)
 
 
 def theme_comparison_chart(
@@ -246,12 +277,13 @@ def theme_comparison_chart(
     ['التعاون الأمني', 'الكوارث الطبيعية']
     """
     rows = _choose_themes(attention, themes)
-    lines = _lines_over_time(rows, series="theme_label", column="share" if value == "share" else "n_stories")
-    lines = _with_interval(lines, rows, value)
     if title is None:
-        title = " مقابل ".join(dict.fromkeys(rows["theme_label"])) + " عبر الزمن"
-    labels = _Labels(title, _value_label(value), percent=value == "share")
-    return _draw_lines(lines, labels, _style(backend, arabic_digits, font))
+        title = " مقابل ".join(dict.fromkeys(rows["theme_label"]) or ["المحاور"]) + " عبر الزمن"
+    labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((attention, NO_DATES), (rows, _none_chosen("themes", themes))):
+        return _draw_empty(reason, labels, style)
+    lines = _lines_over_time(rows, series="theme_label", column="share" if value == "share" else "n_stories")
+    return _draw_lines(_with_interval(lines, rows, value), labels, style)
 
 
 def word_cloud_chart(
@@ -275,9 +307,11 @@ def word_cloud_chart(
     """
     from wordcloud import WordCloud
 
-    style = _style(backend, False, font)
+    labels, style = _Labels(title, ""), _style(backend, False, font)
     weights = words.groupby("word", sort=False)["weight"].sum()
     weights = weights[weights > 0]
+    if reason := _why_empty((weights, NO_WORDS)):
+        return _draw_empty(reason, labels, style)
     cloud = WordCloud(
         font_path=str(style.font),
         width=1000,
@@ -290,10 +324,34 @@ def word_cloud_chart(
         margin=6,  # wider than the default 2: Arabic words set close together read as one
     )
     image = cloud.generate_from_frequencies({display_text(w, "pillow"): float(v) for w, v in weights.items()})
-    return _draw_image(image.to_array(), _Labels(title, ""), style)
+    return _draw_image(image.to_array(), labels, style)
 
 
 # ---- data helpers ------------------------------------------------------------------------------
+
+
+def _why_empty(*stages: tuple[pd.DataFrame | pd.Series, str]) -> str | None:
+    """Why a chart has nothing to draw: the message of the first of ``stages`` without rows; None if all have rows.
+
+    The stages run from the table the chart was given to what it would draw, each with what its
+    being empty means, so the message names the first step that lost everything. Decided once, before
+    drawing, so matplotlib and plotly say the same.
+
+    >>> _why_empty((pd.DataFrame({"period": []}), NO_DATES))
+    'no story has a date: attention over time needs dated stories'
+    >>> _why_empty((pd.DataFrame({"period": [1]}), NO_DATES)) is None
+    True
+    """
+    return next((message for rows, message in stages if len(rows) == 0), None)
+
+
+def _none_chosen(kind: str, chosen: Sequence[object] | None) -> str:
+    """The message when the ``chosen`` topics or themes leave nothing of a table that has rows.
+
+    >>> _none_chosen("themes", ["elections"])
+    'none of the chosen themes is in the table: elections'
+    """
+    return f"none of the chosen {kind} is in the table: {', '.join(map(str, chosen or []))}"
 
 
 def _choose_topics(topic_info: pd.DataFrame, *, topics: list[int] | None, n_topics: int) -> pd.DataFrame:
@@ -413,6 +471,11 @@ def _draw_image(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
     return draw(image, labels, style)
 
 
+def _draw_empty(message: str, labels: _Labels, style: _Style) -> Any:
+    draw = _empty_plotly if style.backend == "plotly" else _empty_matplotlib
+    return draw(message, labels, style)
+
+
 # ---- matplotlib --------------------------------------------------------------------------------
 
 
@@ -444,7 +507,8 @@ class _TickText(Formatter):
 def _matplotlib_font(style: _Style) -> Iterator[list[str]]:
     """Text made inside this block (titles, labels, legends) uses the Arabic font, DejaVu Sans for the rest."""
     families = [font_family(style.font), "DejaVu Sans"]
-    with matplotlib.rc_context({"font.family": families, "axes.titlesize": "large"}):
+    # Text is drawn as written: "$5 to $6" in a scraped title is a price, not mathtext.
+    with matplotlib.rc_context({"font.family": families, "axes.titlesize": "large", "text.parse_math": False}):
         yield families
 
 
@@ -522,6 +586,15 @@ def _image_matplotlib(image: np.ndarray, labels: _Labels, style: _Style) -> Figu
     return fig
 
 
+def _empty_matplotlib(message: str, labels: _Labels, style: _Style) -> Figure:
+    """No axes: the title, and in the middle, in grey, why there is nothing to draw."""
+    with _matplotlib_font(style):
+        fig = Figure(figsize=(9, 3), layout="constrained")
+        fig.suptitle(style.text(labels.title), x=0.99, ha="right", fontsize="x-large")
+        fig.text(0.5, 0.5, style.text(message), ha="center", va="center", fontsize="large", color="#555555")
+    return fig
+
+
 # ---- plotly ------------------------------------------------------------------------------------
 
 
@@ -585,7 +658,7 @@ def _lines_plotly(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
     fig = go.Figure()
     for series, rows in lines.groupby("series", sort=False):
         fig.add_scatter(
-            x=rows["x"].tolist(),
+            x=_plotly_x(rows["x"], style),
             y=rows["value"].tolist(),
             mode="lines+markers",
             name=style.text(series),
@@ -597,6 +670,11 @@ def _lines_plotly(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
     return _plotly_layout(fig, labels, style, height=460)
 
 
+def _plotly_x(x: pd.Series, style: _Style) -> list[Any]:
+    """Time positions for plotly: dates as they are; periods that are not dates are text, escaped like any label."""
+    return x.tolist() if pd.api.types.is_datetime64_any_dtype(x) else [style.text(v) for v in x]
+
+
 def _plotly_time_ticks(x: pd.Series, style: _Style) -> dict[str, Any]:
     if not style.arabic_digits:
         return {}
@@ -606,7 +684,8 @@ def _plotly_time_ticks(x: pd.Series, style: _Style) -> dict[str, Any]:
     as_text: Callable[[Any], str] = (
         (lambda v: v.strftime("%Y-%m-%d")) if pd.api.types.is_datetime64_any_dtype(unique) else str
     )
-    return {"tickmode": "array", "tickvals": chosen.tolist(), "ticktext": [style.number(as_text(v)) for v in chosen]}
+    ticks = [style.number(as_text(v)) for v in chosen]
+    return {"tickmode": "array", "tickvals": _plotly_x(chosen, style), "ticktext": ticks}
 
 
 def _errors(rows: pd.DataFrame) -> np.ndarray | None:
@@ -630,3 +709,22 @@ def _image_plotly(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _plotly_layout(fig, labels, style, height=560)
+
+
+def _empty_plotly(message: str, labels: _Labels, style: _Style) -> Any:
+    """No axes: the title, and in the middle, in grey, why there is nothing to draw."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    fig.add_annotation(
+        text=style.text(message),
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 16, "color": "#555555"},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _plotly_layout(fig, labels, style, height=300)

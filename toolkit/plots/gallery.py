@@ -38,8 +38,10 @@ def write_gallery(
 
     Takes tables already computed (``articles``; a topic model's
     ``topic_info_``; ``topics_over_time``'s table; attention tables by period
-    and by source). A chart whose table is missing or empty is skipped. The
-    word cloud shows the topics' top words, weights added up across topics.
+    and by source). A chart whose table is missing (None) is skipped; one whose
+    table has nothing to draw is written saying why (on undated stories, the
+    charts over time say that no story has a date). The word cloud shows the
+    topics' top words, weights added up across topics.
     Each chart becomes ``NAME.png`` (150 dpi) and, with ``html``, ``NAME.html``
     (plotly, with ``plotly.min.js`` written once beside it so it opens offline).
 
@@ -51,17 +53,16 @@ def write_gallery(
     charts: dict[str, Callable[..., Any]] = {
         "stories_per_source": lambda **kw: stories_per_source_chart(articles, **kw, **options),
     }
-    if _has_rows(topic_info):
+    if topic_info is not None:
         charts["topic_sizes"] = lambda **kw: topic_sizes_chart(topic_info, **kw, **options)
         charts["topic_words"] = lambda **kw: topic_words_chart(topic_info, **kw, **options)
         words = _topic_words(topic_info[topic_info["topic"] != OUTLIER_TOPIC])
-        if len(words):
-            charts["word_cloud"] = lambda **kw: word_cloud_chart(words, **kw)
-    if _has_rows(topics_over_time):
+        charts["word_cloud"] = lambda **kw: word_cloud_chart(words, **kw)
+    if topics_over_time is not None:
         charts["topics_over_time"] = lambda **kw: topics_over_time_chart(topics_over_time, **kw, **options)
-    if _has_rows(theme_attention):
+    if theme_attention is not None:
         charts["themes_over_time"] = lambda **kw: theme_comparison_chart(theme_attention, **kw, **options)
-    if _has_rows(theme_attention_by_source):
+    if theme_attention_by_source is not None:
         charts["themes_by_source"] = lambda **kw: theme_by_source_chart(theme_attention_by_source, **kw, **options)
 
     written = []
@@ -74,7 +75,3 @@ def write_gallery(
             chart(backend="plotly").write_html(page, include_plotlyjs="directory")
             written.append(page)
     return written
-
-
-def _has_rows(table: pd.DataFrame | None) -> bool:
-    return table is not None and len(table) > 0

@@ -5,6 +5,9 @@ right-to-left runs out right to left) wants the logical string, as stored. A
 renderer that does not shape draws code points one by one, left to right, so it
 needs the string already reshaped into presentation forms and reordered into
 visual order. Giving either the other's string draws broken, reversed Arabic.
+
+Plotly also reads its labels as markup, so scraped text bound for plotly goes
+through `plotly_text` as well: it must show as written, never as a link or a style.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Literal
 import arabic_reshaper
 from bidi import get_display
 
-__all__ = ["RENDERERS", "display_text"]
+__all__ = ["RENDERERS", "display_text", "plotly_text"]
 
 Renderer = Literal["matplotlib", "pillow", "plotly", "browser", "basic"]
 RENDERERS: tuple[str, ...] = ("matplotlib", "pillow", "plotly", "browser", "basic")
@@ -26,6 +29,11 @@ _INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 # A full stop or comma between two digits is a decimal or thousands separator.
 _SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 _ARABIC_SEPARATORS = {".": "\u066b", ",": "\u066c"}
+
+# What plotly.js reads as markup in a label (svg_text_utils): the tags <a href>, <span style>, <b>, <i>,
+# <em>, <s>, <u>, <sup>, <sub>, <br>; entities (it decodes &amp; &lt; &gt; &nbsp; and numeric ones, but
+# not &quot;, so quotes take numeric references); and, where MathJax is loaded, $...$ as TeX.
+_PLOTLY_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;", "$": "&#36;"})
 
 
 def display_text(text: str, renderer: Renderer = "matplotlib", *, arabic_digits: bool = False) -> str:
@@ -61,6 +69,22 @@ def display_text(text: str, renderer: Renderer = "matplotlib", *, arabic_digits:
     if _shapes(renderer):
         return text
     return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+
+
+def plotly_text(text: str) -> str:
+    """``text`` as plotly must receive it to show it as written: every character plotly reads as markup escaped.
+
+    For every string a plotly figure shows (titles, axis and tick labels, category values, trace names,
+    bar text, hover text, annotations): without it a scraped outlet named ``<a href=...>`` becomes a live
+    link and ``<span style=...>`` restyles the chart. Plotly decodes the references back, so the reader
+    sees the original characters. Not for matplotlib or Pillow, which draw the references literally.
+
+    >>> plotly_text('<a href="https://evil.example">اضغط هنا</a>')
+    '&lt;a href=&#34;https://evil.example&#34;&gt;اضغط هنا&lt;/a&gt;'
+    >>> plotly_text("BBC عربي")
+    'BBC عربي'
+    """
+    return text.translate(_PLOTLY_ESCAPES)
 
 
 def _shapes(renderer: str) -> bool:
