@@ -346,6 +346,16 @@ def test_example_stories_are_ready_to_read(seed_paragraphs: ArabicTopicModel, se
     assert quake["source"] == "الجزيرة"
 
 
+def test_topic_counts_are_compared_on_the_stored_embeddings(seed_paragraphs: ArabicTopicModel) -> None:
+    before = seed_paragraphs.topic_info_.copy()
+    table = toolkit.compare_topic_counts(seed_paragraphs, [3, 2, 2])
+    assert table.columns.tolist() == ["n_topics", "coherence", "diversity", "smallest", "median", "largest"]
+    assert table[["n_topics", "smallest", "median", "largest"]].values.tolist() == [[2, 5, 11, 17], [3, 3, 8, 11]]
+    assert table["diversity"].round(6).tolist() == [1.0, 0.966667]  # one of 30 top words repeats at 3 topics
+    assert table["coherence"].between(-1, 1).all()
+    pd.testing.assert_frame_equal(seed_paragraphs.topic_info_, before)  # the model itself is left as it was
+
+
 def test_renamed_topics_reach_every_table_and_the_saved_model(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
     model = fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
     model.set_topic_labels({0: "التعاون الدفاعي"})
@@ -385,8 +395,26 @@ def test_a_loaded_model_gives_the_same_topics(
     pd.testing.assert_frame_equal(loaded.doc_topics_, seed_paragraphs.doc_topics_)
     pd.testing.assert_frame_equal(loaded.topic_info_, seed_paragraphs.topic_info_)
     assert dict(loaded.bertopic_.get_topic(0)) == dict(seed_paragraphs.bertopic_.get_topic(0))
-    with pytest.raises(ValueError, match="a loaded model has none"):
+
+
+def test_a_loaded_model_reduces_topics_as_the_original_would(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
+    original = fit_topics(seed_articles, unit="paragraph", n_topics=4, cache=False, verbose=False)
+    loaded = load_topic_model(original.save(tmp_path / "sample"))
+    pd.testing.assert_frame_equal(loaded.reduce_topics(2).doc_topics_, original.reduce_topics(2).doc_topics_)
+    pd.testing.assert_frame_equal(loaded.topic_info_, original.topic_info_)
+
+
+def test_a_model_saved_without_documents_holds_no_story_text(
+    seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame, tmp_path: Path
+) -> None:
+    saved = seed_paragraphs.save(tmp_path / "shared", documents=False)
+    assert not (saved / "documents.parquet").exists() and not (saved / "embeddings.safetensors").exists()
+    loaded = load_topic_model(saved)
+    pd.testing.assert_frame_equal(loaded.transform(seed_articles), seed_paragraphs.doc_topics_)
+    with pytest.raises(ValueError, match=r"this model was saved without them \(refit\)"):
         loaded.reduce_topics(1)
+    with pytest.raises(InputError, match="this model has no fitted documents to save"):
+        loaded.save(tmp_path / "again")
 
 
 def test_loading_a_folder_that_is_no_model_is_an_input_error(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "topics_over_time": "toolkit.topics",
     "topics_per_source": "toolkit.topics",
     "load_topic_model": "toolkit.topics",
+    "compare_topic_counts": "toolkit.topics",
     "topic_documents": "toolkit.topics",
     # themes: security cooperation vs natural disasters, and user themes
     "load_themes": "toolkit.themes",
@@ -55,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     "arabic_font": "toolkit.plots",
     "topic_words_chart": "toolkit.plots",
     "topic_sizes_chart": "toolkit.plots",
+    "topic_counts_chart": "toolkit.plots",
     "topics_over_time_chart": "toolkit.plots",
     "theme_comparison_chart": "toolkit.plots",
     "theme_by_source_chart": "toolkit.plots",

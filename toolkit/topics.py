@@ -30,12 +30,13 @@ How a fit works (every choice measured on ANT, 5,100 articles in 6 categories; s
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import math
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,7 @@ from toolkit.load import period_start
 
 __all__ = [
     "ArabicTopicModel",
+    "compare_topic_counts",
     "fit_topics",
     "load_topic_model",
     "topic_documents",
@@ -92,6 +94,8 @@ _SAVED_FILES = (
     "model/topic_embeddings.safetensors",
     "model/ctfidf.safetensors",
 )
+# Written unless ``save(documents=False)``: what `reduce_topics` needs after loading.
+_DOCUMENT_FILES = ("documents.parquet", "embeddings.safetensors")
 
 
 def topic_documents(articles: pd.DataFrame, *, unit: Unit = "article") -> pd.DataFrame:
@@ -228,7 +232,7 @@ class ArabicTopicModel:
         [0, 1, 2, 3, 4, 5]
         """
         if getattr(self, "embeddings_", None) is None:
-            raise ValueError("reduce_topics needs the fitted documents; a loaded model has none: fit with n_topics")
+            raise ValueError("reduce_topics needs the fitted documents: this model was saved without them (refit)")
         _check_options(self.unit, n_topics, "kmeans")
         kept = {key: self.settings_[key] for key in ("embedding", "embedding_cache", "skipped_units")}
         self._fit_documents(n_topics, clustering="kmeans")
@@ -298,7 +302,8 @@ class ArabicTopicModel:
         """
         self._check_fitted()
         require_columns(articles, ["article_id", "text"])
-        stories = articles.drop_duplicates("article_id").set_index(articles["article_id"].drop_duplicates().astype(str))
+        ids = articles["article_id"].astype(str)
+        stories = articles.assign(article_id=ids).drop_duplicates("article_id").set_index("article_id")
         rows = []
         for topic, label, ids in self.topic_info_[["topic", "label", "representative_ids"]].itertuples(index=False):
             known = [story for story in ids if story in stories.index][:n]
@@ -369,18 +374,25 @@ class ArabicTopicModel:
         labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
         return _doc_topics(units.reset_index(drop=True), topics, probability, labels_by_topic)
 
-    def save(self, path: str | Path) -> Path:
+    def save(self, path: str | Path, *, documents: bool = True) -> Path:
         """Write the model to folder ``path`` with safetensors and JSON, never pickle; returns ``path``.
 
         ``path/model/`` is BERTopic's own safetensors folder; ``classifier.safetensors`` and
         ``topic_model.json`` hold the word classifier and the settings; ``doc_topics.parquet`` and
-        ``topic_info.csv`` (list columns as JSON) are the two tables.
+        ``topic_info.csv`` (list columns as JSON) are the two tables. With ``documents=True`` (the
+        default) ``documents.parquet`` and ``embeddings.safetensors`` keep the fitted documents, so the
+        loaded model can `reduce_topics`; ``documents=False`` leaves the stories' texts out of a folder
+        you share.
 
         >>> model.save("models/sample")  # doctest: +SKIP
         PosixPath('models/sample')
         """
         path = Path(path)
+        if documents and getattr(self, "embeddings_", None) is None:
+            raise InputError(path, "this model has no fitted documents to save (it was loaded without them)")
         path.mkdir(parents=True, exist_ok=True)
+        for name in _DOCUMENT_FILES:  # a re-save without documents must not leave old ones behind
+            (path / name).unlink(missing_ok=True)
         with _quiet_bertopic():  # it warns that no embedding model is saved: ours is not a BERTopic backend
             self.bertopic_.save(
                 path / "model", serialization="safetensors", save_ctfidf=True, save_embedding_model=False
@@ -388,12 +400,15 @@ class ArabicTopicModel:
         save_file({"idf": self._words.idf, "weights": self._classifier.weights}, str(path / "classifier.safetensors"))
         self.doc_topics_.to_parquet(path / "doc_topics.parquet", index=False)
         _topic_info_csv(self.topic_info_, path / "topic_info.csv")
+        if documents:
+            self.documents_.to_parquet(path / "documents.parquet", index=False)
+            save_file({"embeddings": np.ascontiguousarray(self.embeddings_)}, str(path / "embeddings.safetensors"))
         meta = {
             "format": 2,
             "params": self._params(),
             "settings": self.settings_,
             "vocabulary": self._words.vocabulary,
-            "files": file_checksums(path, _SAVED_FILES),
+            "files": file_checksums(path, _SAVED_FILES + (_DOCUMENT_FILES if documents else ())),
         }
         (path / "topic_model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         return path
@@ -432,7 +447,8 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
     sees a checked safetensors folder, so it can reach neither a pickle nor the Hugging Face Hub.
 
     The loaded model has ``doc_topics_``, ``topic_info_``, ``bertopic_`` and ``settings_``, and
-    ``transform`` gives the same topics as the saved model; it cannot `reduce_topics`.
+    ``transform`` gives the same topics as the saved model; saved with its documents (the default),
+    it also has ``documents_`` and ``embeddings_`` and `reduce_topics` gives what the original would.
 
     >>> model = load_topic_model("models/sample")  # doctest: +SKIP
     """
@@ -460,13 +476,25 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
     model.doc_topics_ = _read_doc_topics(path / "doc_topics.parquet", n_topics)
     model.topic_info_ = _read_topic_info_csv(path / "topic_info.csv", n_topics)
     model.documents_ = model.embeddings_ = model._features = None
+    if checksums is not None and set(_DOCUMENT_FILES) <= set(checksums):
+        model.documents_, model.embeddings_ = _read_documents(path)
+        model._features = model._words.transform(model.documents_["text_norm"].tolist())
     return model
+
+
+def _read_documents(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """The fitted documents and their embeddings, one row each."""
+    documents = _read_checked_parquet(path / "documents.parquet", ["article_id", "paragraph", "text", "text_norm"])
+    tensors = read_finite_tensors(path / "embeddings.safetensors", shapes={"embeddings": (len(documents), None)})
+    return documents, tensors["embeddings"]
 
 
 def _saved_checksums(meta_file: Path, meta: dict[str, Any]) -> dict[str, str]:
     files = meta.get("files")
-    if not isinstance(files, dict) or set(files) != set(_SAVED_FILES):
+    if not isinstance(files, dict) or set(files) - set(_DOCUMENT_FILES) != set(_SAVED_FILES):
         raise InputError(meta_file, f"field 'files' should give the checksum of each of {sorted(_SAVED_FILES)}")
+    if set(files) & set(_DOCUMENT_FILES) not in (set(), set(_DOCUMENT_FILES)):
+        raise InputError(meta_file, f"field 'files' should list both of {list(_DOCUMENT_FILES)} or neither")
     return files
 
 
@@ -488,6 +516,65 @@ def _load_bertopic_folder(folder: Path) -> BERTopic:
             return BERTopic.load(str(folder))
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise InputError(folder, f"BERTopic cannot read this folder ({err.__class__.__name__}: {err})") from None
+
+
+def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int], *, n_words: int = TOP_WORDS) -> pd.DataFrame:
+    """Refit the model's documents into each number of topics in ``sizes``, and measure each, to choose one.
+
+    One row per size: ``n_topics``, ``coherence`` (NPMI of the topics' top ``n_words`` words, pairs
+    counted by co-occurrence in a document, averaged over pairs then topics: −1 to 1, higher reads as
+    more coherent), ``diversity`` (share of distinct words among all topics' top ``n_words``, after
+    Dieng et al. 2020: 1 means no topic repeats another's words) and the ``smallest``, ``median`` and
+    ``largest`` topic sizes. Each size is `reduce_topics` on a copy of the model, on its stored
+    embeddings (no new embedding); ``model`` is left as it is.
+
+    >>> compare_topic_counts(model, [4, 8, 16])  # doctest: +SKIP
+       n_topics  coherence  diversity  smallest  median  largest
+    """
+    if getattr(model, "embeddings_", None) is None:
+        raise ValueError("compare_topic_counts needs the fitted documents: this model was saved without them (refit)")
+    texts = model.documents_["text_norm"].tolist()
+    vectorizer = topic_word_vectorizer().fit(texts)
+    present = (vectorizer.transform(texts) > 0).astype(np.float64).tocsc()
+    rows = []
+    for n_topics in sorted(set(sizes)):
+        trial = copy.deepcopy(model).reduce_topics(n_topics)
+        topics = trial.topic_info_["topic"]
+        words = [[w for w, _ in trial.bertopic_.get_topic(topic) or [] if w][:n_words] for topic in topics]
+        coherence = [_npmi(present, [vectorizer.vocabulary_.get(w) for w in top]) for top in words]
+        top_words = [w for top in words for w in top]
+        sizes_now = trial.topic_info_["size"]
+        rows.append(
+            (
+                int(trial.settings_["n_topics"]),
+                float(np.mean(coherence)),
+                len(set(top_words)) / max(len(top_words), 1),
+                int(sizes_now.min()),
+                float(sizes_now.median()),
+                int(sizes_now.max()),
+            )
+        )
+    return pd.DataFrame(rows, columns=["n_topics", "coherence", "diversity", "smallest", "median", "largest"])
+
+
+def _npmi(present: sp.csc_matrix, columns: list[int | None]) -> float:
+    """Mean normalised PMI over pairs of ``columns`` of a documents × words presence matrix (−1 if never together).
+
+    >>> present = sp.csc_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1.0]]))
+    >>> round(_npmi(present, [0, 1]), 6), round(_npmi(present, [0, 2]), 6)
+    (1.0, -1.0)
+    """
+    known = [c for c in columns if c is not None]
+    n = present.shape[0]
+    sub = present[:, known]
+    together = (sub.T @ sub).toarray() / n
+    alone = np.diag(together)
+    scores = []
+    for i in range(len(known)):
+        for j in range(i + 1, len(known)):
+            p = together[i, j]
+            scores.append(-1.0 if p == 0 else (1.0 if p == 1 else math.log(p / (alone[i] * alone[j])) / -math.log(p)))
+    return float(np.mean(scores)) if scores else 0.0
 
 
 def topics_over_time(model: ArabicTopicModel, articles: pd.DataFrame, *, freq: str = "auto") -> pd.DataFrame:
@@ -823,14 +910,18 @@ def _read_topic_info_csv(path: Path, n_topics: int) -> pd.DataFrame:
     return table
 
 
-def _read_doc_topics(path: Path, n_topics: int) -> pd.DataFrame:
+def _read_checked_parquet(path: Path, columns: list[str]) -> pd.DataFrame:
     try:
         table = pd.read_parquet(path)
     except (OSError, ValueError) as err:
         raise InputError(path, f"not a readable Parquet file ({err.__class__.__name__})") from None
-    columns = ["article_id", "paragraph", "topic", "probability", "topic_label"]
     if table.columns.tolist() != columns:
         raise InputError(path, f"should have columns {columns}, not {table.columns.tolist()}")
+    return table
+
+
+def _read_doc_topics(path: Path, n_topics: int) -> pd.DataFrame:
+    table = _read_checked_parquet(path, ["article_id", "paragraph", "topic", "probability", "topic_label"])
     if not pd.api.types.is_integer_dtype(table["topic"]) or not table["topic"].between(0, n_topics - 1).all():
         raise InputError(path, f"column 'topic' should hold topic numbers 0 to {n_topics - 1}")
     return table

@@ -34,6 +34,7 @@ __all__ = [
     "stories_per_source_chart",
     "theme_by_source_chart",
     "theme_comparison_chart",
+    "topic_counts_chart",
     "topic_sizes_chart",
     "topic_words_chart",
     "topics_over_time_chart",
@@ -56,6 +57,7 @@ NO_TOPICS = "no topics: the topic model has none"
 ONLY_OUTLIERS = "no topic to show: every document is an outlier (topic -1)"
 NO_TOPIC_WORDS = "no words to show: the topics have no top words"
 NO_WORDS = "no words to draw: no word has a weight above zero"
+NO_TOPIC_COUNTS = "no numbers of topics compared"
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,31 @@ def topic_sizes_chart(
     if reason := _why_empty((topic_info, NO_TOPICS), (rows, ONLY_OUTLIERS)):
         return _draw_empty(reason, labels, style)
     bars = pd.DataFrame({"panel": "", "label": rows["label"], "value": rows["size"]})
+    return _draw_bars(bars, labels, style)
+
+
+def topic_counts_chart(
+    comparison: pd.DataFrame,
+    *,
+    title: str = "كم موضوعًا؟ ترابط الكلمات وتنوعها",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """Coherence and diversity per number of topics (`toolkit.compare_topic_counts`), one panel each.
+
+    >>> table = pd.DataFrame({"n_topics": [4, 8], "coherence": [0.29, 0.31], "diversity": [1.0, 0.94]})
+    >>> [list(trace.y) for trace in topic_counts_chart(table, backend="plotly").data]
+    [['4', '8'], ['4', '8']]
+    """
+    labels, style = _Labels(title, "القيمة"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((comparison, NO_TOPIC_COUNTS)):
+        return _draw_empty(reason, labels, style)
+    panels = {"coherence": "الترابط (NPMI)", "diversity": "التنوع"}
+    bars = pd.concat(
+        pd.DataFrame({"panel": name, "label": comparison["n_topics"].astype(str), "value": comparison[column]})
+        for column, name in panels.items()
+    )
     return _draw_bars(bars, labels, style)
 
 
@@ -598,6 +625,10 @@ def _empty_matplotlib(message: str, labels: _Labels, style: _Style) -> Figure:
 # ---- plotly ------------------------------------------------------------------------------------
 
 
+# Bar value labels: the size of tick labels, and darker, so they read at a glance.
+_VALUE_FONT = {"size": 13, "color": "#222222"}
+
+
 def _plotly_layout(fig: Any, labels: _Labels, style: _Style, *, height: int) -> Any:
     fig.update_layout(
         title={"text": style.text(labels.title), "x": 0.98, "xanchor": "right"},
@@ -633,18 +664,32 @@ def _bars_plotly(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
     for index, panel in enumerate(panels):
         row, column = _grid_cell(index, columns)
         rows_here = bars[bars["panel"] == panel]
+        y = [style.text(label) for label in rows_here["label"]]
+        text = None if shown is None else [style.number(shown(v)) for v in rows_here["value"]]
+        errors = _plotly_errors(rows_here)
         fig.add_bar(
             x=rows_here["value"].tolist(),
-            y=[style.text(label) for label in rows_here["label"]],
+            y=y,
             orientation="h",
             marker_color="#2a6f97",
-            error_x=_plotly_errors(rows_here),
-            text=None if shown is None else [style.number(shown(v)) for v in rows_here["value"]],
-            textposition=None if shown is None else "outside",
+            error_x=errors,
+            text=text,
+            # plotly shrinks outside text to the bar's thickness by default: unreadable on thin bars.
+            textposition=None if text is None else "none" if errors else "outside",
+            constraintext="none",
+            textfont=_VALUE_FONT,
+            cliponaxis=False,
             showlegend=False,
             row=row + 1,
             col=column + 1,
         )
+        if text is not None and errors:
+            # plotly writes outside text at the bar's end, under the error bar: write it past the error bar.
+            for label, high, value in zip(y, rows_here["high"], text, strict=True):
+                fig.add_annotation(
+                    x=high, y=label, text=value, xanchor="right", xshift=-4, showarrow=False, font=_VALUE_FONT,
+                    row=row + 1, col=column + 1,
+                )  # fmt: skip
     ticks = _plotly_ticks(bars["value"].to_numpy(dtype=float), style, percent=labels.percent)
     fig.update_xaxes(range=[_value_limit(bars), 0], title_text=style.text(labels.value), **ticks)
     fig.update_yaxes(side="right", autorange="reversed", automargin=True)
