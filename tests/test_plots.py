@@ -28,6 +28,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, features
 
+from toolkit.errors import InputError
 from toolkit.plots import (
     arabic_font,
     display_text,
@@ -540,3 +541,11 @@ def test_write_gallery_writes_charts_with_nothing_to_draw_saying_why(tmp_path):
         "topics_over_time.png",
     ]
     assert NO_DATES in (tmp_path / "topics_over_time.html").read_text(encoding="utf-8")
+
+
+def test_a_chart_given_the_wrong_table_says_which_table_it_needs() -> None:
+    doc_topics = pd.DataFrame({"article_id": ["a"], "paragraph": [0], "topic": [0], "topic_label": ["زلزال"]})
+    with pytest.raises(InputError, match=r"^topic_info \(model\.topic_info_\): missing column\(s\) label, words"):
+        topic_words_chart(doc_topics)
+    with pytest.raises(InputError, match=r"^articles: expected a DataFrame, got the str 'data/raw': load it first"):
+        stories_per_source_chart("data/raw")

@@ -27,6 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
+from toolkit.errors import require_columns
 from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
 from toolkit.plots.text import display_text, plotly_text
 
@@ -120,6 +121,7 @@ def topic_words_chart(
     >>> topic_words_chart(info).axes[0].get_title(loc="right") == display_text("زلزال هزة")
     True
     """
+    require_columns(topic_info, ["topic", "label", "words", "weights"], name="topic_info (model.topic_info_)")
     chosen = _choose_topics(topic_info, topics=topics, n_topics=n_topics)
     words = _topic_words(chosen).groupby("topic", sort=False).head(n_words)
     labels, style = _Labels(title, "الوزن"), _style(backend, arabic_digits, font)
@@ -145,6 +147,7 @@ def topic_sizes_chart(
     ...     display_text("زلزال هزة"), display_text("تعاون دفاع")]
     True
     """
+    require_columns(topic_info, ["topic", "size", "label"], name="topic_info (model.topic_info_)")
     rows = topic_info if include_outliers else topic_info[topic_info["topic"] != OUTLIER_TOPIC]
     rows = rows.sort_values("size", ascending=False, kind="stable")
     labels, style = _Labels(title, "عدد الوثائق"), _style(backend, arabic_digits, font)
@@ -168,6 +171,9 @@ def topic_counts_chart(
     >>> [list(trace.y) for trace in topic_counts_chart(table, backend="plotly").data]
     [['4', '8'], ['4', '8']]
     """
+    require_columns(
+        comparison, ["n_topics", "coherence", "diversity"], name="comparison (toolkit.compare_topic_counts)"
+    )
     labels, style = _Labels(title, "القيمة"), _style(backend, arabic_digits, font)
     if reason := _why_empty((comparison, NO_TOPIC_COUNTS)):
         return _draw_empty(reason, labels, style)
@@ -199,6 +205,7 @@ def stories_per_source_chart(
     >>> list(fig.data[0].y), list(fig.data[0].x)
     (['الجزيرة', 'مصدر غير معروف'], [2, 1])
     """
+    require_columns(articles, ["source"], name="articles")
     rows = articles if "duplicate_of" not in articles else articles[articles["duplicate_of"].isna()]
     if kinds is not None and "kind" in rows:
         rows = rows[rows["kind"].isin(kinds)]
@@ -234,6 +241,7 @@ def theme_by_source_chart(
     >>> list(theme_by_source_chart(attention, backend="plotly").data[0].x)
     [30.0, 10.0]
     """
+    require_columns(attention, ["theme", "theme_label", "source"], name="attention (toolkit.theme_attention by source)")
     rows = _choose_themes(attention, themes)
     labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
     if reason := _why_empty((attention, NO_SOURCES), (rows, _none_chosen("themes", themes))):
@@ -268,6 +276,7 @@ def topics_over_time_chart(
     >>> list(topics_over_time_chart(over_time, backend="plotly").data[0].y)
     [50.0, 80.0]
     """
+    require_columns(over_time, ["period", "topic", "topic_label"], name="over_time (toolkit.topics_over_time)")
     none_left = ONLY_OUTLIERS if topics is None else _none_chosen("topics", topics)
     if topics is None:
         totals = over_time[over_time["topic"] != OUTLIER_TOPIC].groupby("topic")["n"].sum()
@@ -303,6 +312,7 @@ def theme_comparison_chart(
     >>> [trace.name for trace in theme_comparison_chart(attention, backend="plotly").data]
     ['التعاون الأمني', 'الكوارث الطبيعية']
     """
+    require_columns(attention, ["period", "theme", "theme_label"], name="attention (toolkit.theme_attention by period)")
     rows = _choose_themes(attention, themes)
     if title is None:
         title = " مقابل ".join(dict.fromkeys(rows["theme_label"]) or ["المحاور"]) + " عبر الزمن"
@@ -332,6 +342,7 @@ def word_cloud_chart(
     >>> word_cloud_chart(words).axes[0].images[0].get_array().shape
     (500, 1000, 3)
     """
+    require_columns(words, ["word", "weight"], name="words")
     from wordcloud import WordCloud
 
     labels, style = _Labels(title, ""), _style(backend, False, font)
