@@ -96,16 +96,18 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     from toolkit.load import load_articles, save_articles
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the rejections are counted below and written beside the output
+        warnings.simplefilter("ignore")  # rejections and notes are counted below and written beside the output
         articles = load_articles(args.inputs, column_map=_column_map(args.column), progress=True)
     rejections_path = save_articles(articles, args.output)
-    rejected = len(articles.attrs["rejections"])
+    notes_path = args.output.with_name(f"{args.output.stem}.notes.csv")
+    rejected, noted = len(articles.attrs["rejections"]), len(articles.attrs["notes"])
     kinds = articles["kind"].value_counts()
     print(f"pages read: {articles['origin'].nunique() + rejected}")
     print("rows: " + ", ".join(f"{kind} {kinds.get(kind, 0)}" for kind in ("article", "embedded", "headline")))
     print(f"duplicates: {articles['duplicate_of'].notna().sum()}")
     print(f"rejections: {rejected}" + (f" (see {rejections_path})" if rejected else ""))
-    print(f"wrote {args.output} and {rejections_path}")
+    print(f"notes: {noted}" + (f" (see {notes_path})" if noted else ""))
+    print(f"wrote {args.output}, {rejections_path} and {notes_path}")
     return 0
 
 

@@ -33,12 +33,19 @@ paragraphs are dropped (the first is kept). Decisions where a page is silent:
 * timestamps without a UTC offset are local time of the outlet's zone in the rules' ``[time_zones]``
   (SaudiNewsNet's outlets: Asia/Riyadh), else UTC; all are converted to UTC;
 * ids: a page file's stem, or the export's id column (else ``<file stem>:<row>``); embedded and headline
-  rows add ``#e1``, ``#h1``...; an id seen before in the same load gets ``~2``, ``~3``.
+  rows add ``#e1``, ``#h1``...; an id seen before in the same load (a record's or such a row's) gets ``~2``,
+  ``~3``.
 
 Nothing is lost without a reason: an input that gives no row (empty, binary, undecodable, malformed, no
 Arabic text, nothing left after cleaning; a malformed JSON line or an export row without text) is a row
 of ``rejections(articles)`` (``origin``, ``reason``), a warning says how many, and
-``pages read == articles.origin.nunique() + len(rejections)``.
+``pages read == articles.origin.nunique() + len(rejections)``. A bad record rejects that record, not its
+file: a JSON line that is not UTF-8 in a UTF-8 file, or that holds NUL bytes; a CSV row whose quote is left
+open (the lines after it are read as rows again); an id, source, url or category that UTF-8 cannot write (a
+lone surrogate); tags that are a number or a map. Nothing is changed without a note: ``notes(articles)``
+(``origin``, ``note``) lists the NUL bytes stripped from the ends of a file (legacy Windows tools pad with
+them) and the dates it cannot read (a number: seconds or milliseconds?; a year outside 1678-2261), whose
+``published_at`` is left empty: the story is kept.
 
 Speed: a file's records are cleaned in batches of 2,000, so the per-character steps
 (`toolkit.arabic.canonical_letters_many`, `toolkit.arabic.normalised_paragraphs`) and the repeat and duplicate
@@ -47,23 +54,30 @@ counts (`toolkit.duplicates`) run over a whole batch at once; ``benchmarks/RESUL
 
 from __future__ import annotations
 
+import csv
 import gc
 import glob
 import gzip
+import hashlib
 import html
 import io
+import itertools
 import json
+import os
 import re
+import reprlib
+import tempfile
 import tomllib
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from datetime import date
+from functools import lru_cache, partial
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, BinaryIO, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -83,6 +97,11 @@ from toolkit.arabic import (
 )
 from toolkit.duplicates import ParagraphRepeats, StoryDuplicates, StoryWords, distinct_paragraphs, duplicate_stories
 from toolkit.errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 __all__ = [
     "ARTICLE_COLUMNS",
@@ -120,6 +139,7 @@ ARTICLE_COLUMNS: Mapping[str, Any] = MappingProxyType(
 )
 KINDS = ("article", "embedded", "headline")
 _REJECTION_COLUMNS = ("origin", "reason")
+_NOTE_COLUMNS = ("origin", "note")
 
 #: Export column names tried for each field, in order (case-insensitive); ``column_map`` overrides.
 DEFAULT_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
@@ -231,12 +251,32 @@ def rejections(articles: pd.DataFrame) -> pd.DataFrame:
     >>> rejections(load_articles("data/raw")).columns.tolist()
     ['origin', 'reason']
     """
-    records = articles.attrs.get("rejections", [])
-    return pd.DataFrame({name: _strings([r[name] for r in records]) for name in _REJECTION_COLUMNS})
+    return _listing(articles, "rejections", _REJECTION_COLUMNS)
 
 
-def _rejection_records(rejections: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
-    return [dict(zip(_REJECTION_COLUMNS, r, strict=True)) for r in rejections]
+def notes(articles: pd.DataFrame) -> pd.DataFrame:
+    """What was changed in inputs that gave rows, and why: a DataFrame (``origin``, ``note``).
+
+    Kept like the rejections, in ``articles.attrs["notes"]``.
+
+    >>> notes(load_articles("data/raw")).columns.tolist()
+    ['origin', 'note']
+    """
+    return _listing(articles, "notes", _NOTE_COLUMNS)
+
+
+def _listing(articles: pd.DataFrame, name: str, columns: tuple[str, str]) -> pd.DataFrame:
+    records = articles.attrs.get(name, [])
+    return pd.DataFrame({column: _strings([r[column] for r in records]) for column in columns})
+
+
+def _listed(pairs: Sequence[tuple[str, str]], columns: tuple[str, str]) -> list[dict[str, str]]:
+    """Plain records for ``attrs``, written as UTF-8 can hold them: a lone surrogate (from a file name that
+    is not UTF-8, or a JSON escape cut in half) is shown as its escape, not left to break the CSV."""
+    return [
+        {c: v.encode("utf-8", "backslashreplace").decode("utf-8") for c, v in zip(columns, pair, strict=True)}
+        for pair in pairs
+    ]
 
 
 # (pandas period, longest span in days for which it gives at most about 60 periods)
@@ -267,27 +307,92 @@ def period_start(published_at: pd.Series, *, freq: str = "auto") -> pd.Series:
 
 
 def save_articles(articles: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``articles`` to a Parquet file and its rejections to ``<stem>.rejections.csv`` beside it.
+    """Write ``articles`` to a Parquet file, its rejections to ``<stem>.rejections.csv`` and its notes to
+    ``<stem>.notes.csv`` beside it.
 
-    Returns the path of the rejections CSV (written even when empty, with its header).
+    Returns the path of the rejections CSV (both CSVs are written even when empty, with their header).
+    The three files replace the old ones together (`_replace_together`): a run that is killed or fails
+    leaves the old files whole. A path that cannot be written raises `InputError` naming it.
 
     >>> save_articles(load_articles("data/raw"), "data/processed/articles.parquet")  # doctest: +SKIP
     PosixPath('data/processed/articles.rejections.csv')
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # The rejections go to their own CSV, not the Parquet metadata; and a list column written with its
-    # Arrow dtype cannot be read back by a plain pd.read_parquet.
-    table = validate_articles(articles).copy(deep=False)
-    table.attrs = {}
-    table.astype({"tags": object}).to_parquet(path, index=False)
-    rejections_path = path.with_name(f"{path.stem}.rejections.csv")
-    rejections(articles).to_csv(rejections_path, index=False)
-    return rejections_path
+    listings = {
+        _beside(path, "rejections"): rejections(articles).to_csv(index=False).encode("utf-8"),
+        _beside(path, "notes"): notes(articles).to_csv(index=False).encode("utf-8"),
+    }
+    # The rejections go to their own CSV, not the Parquet metadata (which keeps only the CSVs' digests, for
+    # read_articles to tell a CSV another run wrote); and a list column written with its Arrow dtype cannot
+    # be read back by a plain pd.read_parquet.
+    table = validate_articles(articles).astype({"tags": object})
+    table.attrs = {_DIGESTS: {csv_path.name: hashlib.sha256(data).hexdigest() for csv_path, data in listings.items()}}
+    writers: dict[Path, Callable[[BinaryIO], object]] = {path: partial(table.to_parquet, index=False)}
+    writers.update({csv_path: partial(_write_bytes, data) for csv_path, data in listings.items()})
+    _replace_together(writers)
+    return _beside(path, "rejections")
+
+
+# The attrs key of the digests of an articles file's CSVs, by file name.
+_DIGESTS = "toolkit_csv_sha256"
+
+
+def _beside(path: Path, listing: Literal["rejections", "notes"]) -> Path:
+    """The CSV of an articles file's rejections or notes."""
+    return path.with_name(f"{path.stem}.{listing}.csv")
+
+
+def _write_bytes(data: bytes, file: BinaryIO) -> None:
+    file.write(data)
+
+
+def _replace_together(writers: Mapping[Path, Callable[[BinaryIO], object]]) -> None:
+    """Write each file (of one folder; a writer writes it to an open binary file) to a temporary file beside
+    it, then rename them all into place, in order, one run at a time: a kill or a full disk leaves the old files whole,
+    and two runs writing the same files leave one run's set, never a mix. Raises `InputError` naming the
+    file that cannot be written."""
+    for target in writers:
+        if target.exists() and not target.is_file():  # renaming onto /dev/full would replace the device
+            raise InputError(target, "not a file (a folder or a device such as /dev/full): name a file to write")
+    temporaries: dict[Path, Path] = {}
+    try:
+        for target, write in writers.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            temporaries[target] = Path(temporary)
+            with open(handle, "wb") as file:
+                write(file)
+                file.flush()
+                os.fsync(file.fileno())  # whole on disk before it replaces the old file
+        with _folder_locked(next(iter(writers)).parent):
+            for target, temporary in temporaries.items():
+                os.replace(temporary, target)
+    except OSError as err:  # not allowed, disk full: one line naming the file, not a traceback
+        raise InputError(target, f"cannot write ({err.strerror or _first_line(err)})") from err
+    finally:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)  # (renamed already, unless something failed)
+
+
+@contextmanager
+def _folder_locked(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` while held (flock: the system frees it when the process dies)."""
+    if fcntl is None:  # Windows: no flock; read_articles still tells a CSV that another run wrote
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # (frees the lock)
 
 
 def read_articles(path: str | Path) -> pd.DataFrame:
-    """Read an articles Parquet file written by `save_articles`, with its dtypes and rejections.
+    """Read an articles Parquet file written by `save_articles`, with its dtypes, rejections and notes.
+
+    A rejections or notes CSV that is not the one written with the file (another run wrote it, or it was
+    edited) is read with a warning.
 
     >>> articles = read_articles("data/processed/articles.parquet")   # doctest: +SKIP
     """
@@ -297,9 +402,16 @@ def read_articles(path: str | Path) -> pd.DataFrame:
         articles = articles.astype({c: d for c, d in ARTICLE_COLUMNS.items() if c in articles.columns})
     except (OSError, ValueError, TypeError, pa.ArrowException) as err:
         raise InputError(path, f"not an articles Parquet file ({err})") from err
-    rejections_path = path.with_name(f"{path.stem}.rejections.csv")
-    if rejections_path.is_file():
-        articles.attrs["rejections"] = pd.read_csv(rejections_path, dtype=str).to_dict("records")
+    digests = articles.attrs.pop(_DIGESTS, {})
+    for listing in ("rejections", "notes"):
+        csv_path = _beside(path, listing)
+        if csv_path.is_file():
+            data = csv_path.read_bytes()
+            if csv_path.name in digests and hashlib.sha256(data).hexdigest() != digests[csv_path.name]:
+                warnings.warn(
+                    f"{csv_path} was not written with {path.name}: its {listing} may be another run's", stacklevel=2
+                )
+            articles.attrs[listing] = pd.read_csv(io.BytesIO(data), dtype=str).to_dict("records")
     return validate_articles(articles)
 
 
@@ -591,15 +703,29 @@ class _InputFile:
         return cls(path, path.as_posix(), Path(name).stem)
 
 
-def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
-    """The records of one file, or (origin, reason) for each part that gives none."""
+class _Note(NamedTuple):
+    """What was changed in an input that may still give rows."""
+
+    origin: str
+    note: str
+
+
+def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str] | _Note]:
+    """The records of one file, or (origin, reason) for each part that gives none, and notes."""
     file = _InputFile.at(path)
     kind = _file_kind(path)
+    if _LONE_SURROGATE.search(file.name):  # (Python keeps the bytes of a name that is not UTF-8 as surrogates)
+        yield file.name, "file name is not UTF-8 (its bytes are shown as \\udcXX): rename the file to load it"
+        return
     try:
         if kind == "parquet":
             yield from _table_records(pd.read_parquet(path), file, column_map)
             return
         data = _read_bytes(path)
+        unpadded = _without_nul_padding(data)
+        if padding := len(data) - len(unpadded):
+            yield _Note(file.name, f"NUL padding stripped from the ends ({padding} of {len(data)} bytes)")
+            data = unpadded
         if kind == "jsonl":
             yield from _json_lines_records(data, file, column_map)
             return
@@ -607,16 +733,26 @@ def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str
         if kind == "json":
             yield from _json_records(text, file, column_map)
         elif kind in ("csv", "tsv"):
-            table = pd.read_csv(io.StringIO(text), sep="\t" if kind == "tsv" else ",", dtype=str, keep_default_na=False)
-            yield from _table_records(table, file, column_map)
+            yield from _csv_records(text, file, "\t" if kind == "tsv" else ",", column_map)
         elif kind == "html" or _looks_like_html(text):
             yield _html_record(text, file)
         else:
             yield _Record(origin=file.name, article_id=file.stem, text=_checked_page_text(text))
     except _Rejected as reason:
         yield file.name, str(reason)
+    except RecursionError:  # a JSON file's one record (an export's rows are rejected one by one)
+        yield file.name, f"malformed record ({_TOO_DEEP})"
     except (OSError, ValueError, pa.ArrowException) as err:  # includes JSON, CSV and Parquet parse errors
         yield file.name, f"cannot read {kind} file: {_first_line(err)}"
+
+
+def _without_nul_padding(data: bytes) -> bytes:
+    """``data`` without the NUL bytes that pad its ends (legacy Windows tools end text files with one), when
+    it has none elsewhere: NULs inside are UTF-16 or binary, for `_decode` to tell apart."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 or UTF-32: a NUL at the end may be a letter's
+        return data
+    unpadded = data.strip(b"\x00")
+    return unpadded if unpadded and b"\x00" not in unpadded else data
 
 
 def _first_line(err: BaseException) -> str:
@@ -770,6 +906,8 @@ def _json_records(text: str, file: _InputFile, column_map: _ColumnMap) -> Iterat
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise _Rejected(f"malformed JSON ({err})") from err
+    except RecursionError as err:
+        raise _Rejected(f"malformed JSON ({_TOO_DEEP})") from err
     if isinstance(data, dict):
         yield _mapped_record(data, file.name, file.stem, column_map)
     elif isinstance(data, list) and data:
@@ -780,51 +918,86 @@ def _json_records(text: str, file: _InputFile, column_map: _ColumnMap) -> Iterat
 
 
 def _json_lines_records(data: bytes, file: _InputFile, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
-    try:
-        items = _json_lines(_utf8(data))
-    except UnicodeDecodeError:  # a legacy encoding: decoded as a whole, as other files are
+    utf8 = _utf8(data)
+    items = _json_lines(utf8)
+    if any(isinstance(item, _LineError) and item.undecodable for _, item in items) and not _utf8_beyond_ascii(utf8):
+        # No line beyond ASCII (which legacy encodings share) is UTF-8: the file is in a legacy encoding,
+        # decoded as a whole as other files are. Else the file is UTF-8 and only its broken lines are rejected
+        # (decoding it all as Windows-1256 would garble every good line).
         items = _json_lines(_decode(data).encode("utf-8"))
     if not items:
         raise _Rejected("empty file (no JSON lines)")
+    if b"\x00" in utf8 and all(isinstance(item, _LineError) for _, item in items):
+        raise _Rejected("binary file (NUL bytes), not text")  # not a JSON Lines file with a few broken lines
     for number, item in items:
         if isinstance(item, _LineError):
-            yield f"{file.name}:{number}", f"malformed JSON line ({item.message}, column {item.column})"
+            yield f"{file.name}:{number}", item.reason
         else:
             yield _export_row(item, file, number, column_map)
 
 
+# Python's json parser recurses once per level: a document nested deeper than its recursion limit is refused.
+_TOO_DEEP = "nested too deep: over Python's recursion limit, about 1,000 levels"
+
+
 class _LineError(NamedTuple):
-    message: str
-    column: int
+    reason: str  # (a plain value: no traceback held while GC is paused)
+    undecodable: bool = False  # the line is not UTF-8
 
 
 def _utf8(data: bytes) -> bytes:
-    """The bytes of a file that is UTF-8 (BOM dropped) or else decodes with `_decode`, as UTF-8."""
-    if not data.strip(_BLANK_BYTES) or b"\x00" in data or data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """The bytes of a JSON Lines file as UTF-8: UTF-16 and UTF-32 decoded, a UTF-8 BOM dropped; the rest as it
+    is (lines that are not UTF-8 or hold NULs are for `_json_lines` to find)."""
+    if not data.strip(_BLANK_BYTES) or data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data).encode("utf-8")  # (an empty file is rejected there)
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text.encode("utf-8")
     return data.removeprefix(b"\xef\xbb\xbf")
 
 
 def _json_lines(data: bytes) -> list[tuple[int, Any]]:
-    """(line number, value or (message, column) of the parse error) for each line that is not blank.
+    """(line number, value or `_LineError`) for each line that is not blank.
 
     orjson parses (several times faster than json); json takes what it refuses but Python's json writes
-    (NaN, Infinity, numbers beyond 64 bits, lone surrogates) and words the error. Raises UnicodeDecodeError
-    when a line is not UTF-8.
+    (NaN, Infinity, numbers beyond 64 bits, lone surrogates) and words the error.
     """
     items: list[tuple[int, Any]] = []
     for number, line in enumerate(_lines(data), start=1):
         try:
             items.append((number, orjson.loads(line)))
         except orjson.JSONDecodeError:
-            text = line.decode("utf-8")
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                reason = f"not UTF-8 as the rest of the file (byte {err.start + 1} of the line)"
+                items.append((number, _LineError(reason, undecodable=True)))
+                continue
             if not text.strip():
+                continue
+            if "\x00" in text:
+                items.append((number, _LineError("binary data (NUL bytes), not a JSON line")))
                 continue
             try:
                 items.append((number, json.loads(text)))
-            except json.JSONDecodeError as err:  # kept as plain values: no traceback held while GC is paused
-                items.append((number, _LineError(err.msg, err.colno)))
+            except json.JSONDecodeError as err:
+                items.append((number, _LineError(f"malformed JSON line ({err.msg}, column {err.colno})")))
+            except RecursionError:
+                items.append((number, _LineError(f"malformed JSON line ({_TOO_DEEP})")))
     return items
+
+
+def _utf8_beyond_ascii(data: bytes) -> bool:
+    """Has ``data`` a line that is UTF-8 and not only ASCII?"""
+    for line in _lines(data):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
 
 
 def _lines(data: bytes) -> Iterator[bytes]:
@@ -845,6 +1018,67 @@ def _table_records(
         yield _export_row(item, file, number, column_map)
 
 
+def _csv_records(
+    text: str, file: _InputFile, delimiter: str, column_map: _ColumnMap
+) -> Iterator[_Record | tuple[str, str]]:
+    """The rows of a CSV or TSV file, read strictly: a quote left open would make the rows after it part of
+    one field, which a lenient reader does without a word. A row that does not parse is rejected, naming its
+    line, and reading goes on at the line after it; a row with more fields than the header is rejected."""
+    previous = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        rows = [row for row in _csv_rows(io.StringIO(text, newline="").readlines(), delimiter) if row[1]]
+    finally:
+        csv.field_size_limit(previous)  # (a setting of the whole process)
+    header = rows[0][1] if rows else []  # (blank lines aside)
+    if isinstance(header, str):
+        raise _Rejected(f"the header row does not parse ({header})")
+    header = _unique_names(header)
+    if len(rows) < 2:
+        raise _Rejected("no rows")
+    for number, (line, fields) in enumerate(rows[1:], start=1):
+        if isinstance(fields, str):
+            reason = f"row from line {line} does not parse ({fields}: a quote left open?); the lines after it are rows"
+            yield f"{file.name}:{number}", reason
+        elif len(fields) > len(header):
+            yield f"{file.name}:{number}", f"row from line {line} has {len(fields)} fields, the header {len(header)}"
+        else:  # (a short row's missing fields are empty)
+            padded = fields + [""] * (len(header) - len(fields))
+            yield _export_row(dict(zip(header, padded, strict=True)), file, number, column_map)
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Column names as pandas reads a CSV header: a name seen before gets ".1", ".2"... (the first keeps it, and
+    is the one found by name)."""
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        unique.append(f"{name}.{seen[name]}" if name in seen else name)
+        seen[name] = seen.get(name, 0) + 1
+    return unique
+
+
+# Longer than csv's default field limit (131,072 characters: a long story is longer), and a C long everywhere.
+_CSV_FIELD_LIMIT = 2**31 - 1
+
+
+def _csv_rows(lines: list[str], delimiter: str) -> Iterator[tuple[int, list[str] | str]]:
+    """(line number where it starts, fields) of each row, or (line, error) for a row that does not parse;
+    reading goes on at the line after it."""
+    start = 0  # lines before the reader's first
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter, strict=True)
+        read = 0  # lines the reader has read before the row it reads now
+        try:
+            for fields in reader:
+                yield start + read + 1, fields
+                read = reader.line_num
+        except csv.Error as err:
+            yield start + read + 1, str(err)
+            start += read + 1
+            continue
+        return
+
+
 def _export_row(item: Any, file: _InputFile, number: int, column_map: _ColumnMap) -> _Record | tuple[str, str]:
     origin = f"{file.name}:{number}"
     if not isinstance(item, dict):
@@ -853,6 +1087,8 @@ def _export_row(item: Any, file: _InputFile, number: int, column_map: _ColumnMap
         return _mapped_record(item, origin, f"{file.stem}:{number}", column_map)
     except _Rejected as reason:
         return origin, str(reason)
+    except RecursionError:  # a value nested deeper than Python's repr and str go (orjson reads 1,024 levels)
+        return origin, f"malformed record ({_TOO_DEEP})"
 
 
 def _mapped_record(item: Mapping[str, Any], origin: str, default_id: str, column_map: _ColumnMap) -> _Record:
@@ -860,18 +1096,38 @@ def _mapped_record(item: Mapping[str, Any], origin: str, default_id: str, column
     text = _present(item[columns["text"]]) if "text" in columns else None
     if not isinstance(text, str):
         raise _Rejected(f"no text (looked for the column {columns.get('text') or ' / '.join(DEFAULT_COLUMNS['text'])})")
-    url = _as_text(item[columns["url"]]) if "url" in columns else None
+    url = _verbatim(_field_text(item, columns, "url"), "url")
     return _Record(
         origin=origin,
-        article_id=_field_text(item, columns, "article_id") or default_id,
+        article_id=_verbatim(_field_text(item, columns, "article_id"), "id") or default_id,
         text=text,
         title=_field_text(item, columns, "title"),
-        source=_field_text(item, columns, "source") or _host(url),
+        source=_verbatim(_field_text(item, columns, "source"), "source") or _host(url),
         published=_present(item[columns["published_at"]]) if "published_at" in columns else None,
         url=url,
         tags=_split_tags(_present(item[columns["tags"]])) if "tags" in columns else [],
-        category=_field_text(item, columns, "category") or _scraped_category(item),
+        category=_verbatim(_field_text(item, columns, "category") or _scraped_category(item), "category"),
     )
+
+
+# A value in a reason or a note: cut short when long, a few levels when nested (repr would recurse as deep as
+# the value: as deep as JSON goes).
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 80
+
+
+# Half of a surrogate pair: what a JSON "\\ud83d" escape cut in half gives, or a file name that is not UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _verbatim(value: str | None, field_: str) -> str | None:
+    """A field kept as written (the text, title and tags are canonicalised, which drops lone surrogates): one
+    that UTF-8 cannot write rejects its record rather than being changed."""
+    if value is not None and _LONE_SURROGATE.search(value):
+        raise _Rejected(
+            f"{field_} {_SHOWN.repr(value)} has a lone surrogate (half of a \\u escape pair), which UTF-8 cannot write"
+        )
+    return value
 
 
 def _field_text(item: Mapping[str, Any], columns: Mapping[str, str], field_: str) -> str | None:
@@ -914,7 +1170,12 @@ def _as_text(value: Any) -> str | None:
 
 
 def _host(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
+    """The site of a URL (no "www."), or None. A URL it cannot read (``http://[::1/x``) gives none and is kept
+    as written."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
     return host.removeprefix("www.") if host else None
 
 
@@ -947,8 +1208,11 @@ def _split_tags(value: Any) -> list[str]:
                     parts[-1] = f"{parts[-1]} {word}"
                 else:
                     parts.append(word)
-    else:  # a list, whose items may themselves be comma-separated
+    elif isinstance(value, list | tuple | np.ndarray) and not any(isinstance(v, dict | list) for v in value):
+        # a list, whose items may themselves be comma-separated
         parts = [p for v in value if _present(v) is not None for p in _TAG_SEPARATORS.split(canonical_letters(str(v)))]
+    else:  # a number or a map: not tags this can read
+        raise _Rejected(f"tags must be text or a list of text, not {_SHOWN.repr(value)}")
     return list(dict.fromkeys(p.strip(_VALUE_TRIM) for p in parts if p.strip(_VALUE_TRIM)))
 
 
@@ -1251,10 +1515,11 @@ _HAS_OFFSET = re.compile(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", re.IGNORECASE)
 
 
 def _utc_times(values: list[Any], sources: list[str | None], time_zones: Mapping[str, str]) -> pd.Series:
-    """Timestamps in UTC; those without an offset are read in their outlet's zone (else UTC)."""
+    """Timestamps in UTC; those without an offset are read in their outlet's zone (else UTC). Only text and
+    datetimes are read: a number is no date (seconds? milliseconds? days?), and is left empty."""
     times = pd.Series(pd.NaT, index=range(len(values)), dtype=ARTICLE_COLUMNS["published_at"])
     raw = pd.Series(values, dtype=object)
-    present = raw.notna()
+    present = pd.Series([isinstance(value, str | date) for value in values], dtype=bool)
     if not present.any():
         return times
     naive = present & ~raw.map(_has_offset)
@@ -1280,7 +1545,28 @@ def _parse_times(values: pd.Series, *, utc: bool) -> pd.Series:
     odd = parsed.isna()
     if odd.any():  # RFC 2822 and other spellings: slower, one by one
         parsed[odd] = pd.to_datetime(values[odd], utc=utc, format="mixed", errors="coerce")
+    # A year a nanosecond timestamp cannot hold (0001 and 9999 stand for "no date" in some systems) is no date.
+    parsed = parsed.where(parsed.dt.year.between(*_YEARS))
     return parsed.astype(f"datetime64[ns{', UTC' if utc else ''}]")
+
+
+# The whole years between pd.Timestamp.min (1677-09-21) and pd.Timestamp.max (2262-04-11).
+_YEARS = (1678, 2261)
+
+
+def _date_notes(rows: list[dict[str, Any]], times: pd.Series) -> list[tuple[str, str]]:
+    """A note for each row whose record gave a date that `_utc_times` could not read."""
+    unread = times.isna().to_numpy()
+    first, last = _YEARS
+    return [
+        (
+            row["origin"],
+            f"published_at left empty: {_SHOWN.repr(row['published_at'])} is no date it can read "
+            f"(a number, an unknown spelling or a year outside {first}-{last})",
+        )
+        for row, empty in zip(rows, unread, strict=True)
+        if empty and row["published_at"] is not None
+    ]
 
 
 def _unique_id(article_id: str, used: set[str]) -> str:
@@ -1351,6 +1637,7 @@ def _load_articles(
     files = _input_files(inputs)
     rows: list[dict[str, Any]] = []
     rejections: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     used_ids: set[str] = set()
     story_words: list[StoryWords] = []
     texts: list[_Texts] = []
@@ -1360,6 +1647,9 @@ def _load_articles(
         place: dict[str, int] = {}  # origin -> place among the file's records and rejections
         rejected: list[tuple[str, str]] = []
         for number, record in enumerate(_records(item, column_map)):
+            if isinstance(record, _Note):
+                notes.append(record)
+                continue
             if isinstance(record, _Record):
                 record.article_id = _unique_id(record.article_id, used_ids)
                 records.append(record)
@@ -1371,6 +1661,9 @@ def _load_articles(
             batch_rows, not_cleaned, batch_words, batch_texts = _stories_rows(
                 records[first : first + _RECORDS_AT_A_TIME], compiled
             )
+            for row in batch_rows:  # an embedded or headline row's id (its page's + "#e1") may be a record's too
+                if row["kind"] != "article":
+                    row["article_id"] = _unique_id(row["article_id"], used_ids)
             rows.extend(batch_rows)
             story_words.append(batch_words)
             texts.append(batch_texts)
@@ -1383,12 +1676,20 @@ def _load_articles(
         first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
         raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
     articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words), _Texts.joined(texts)))
-    articles.attrs["rejections"] = _rejection_records(rejections)
+    notes.extend(_date_notes(rows, articles["published_at"]))
+    articles.attrs["rejections"] = _listed(rejections, _REJECTION_COLUMNS)
+    articles.attrs["notes"] = _listed(notes, _NOTE_COLUMNS)
     if rejections:
         pages = articles["origin"].nunique() + len(rejections)
         warnings.warn(
             f"{len(rejections)} of {pages} inputs rejected (first: {rejections[0][0]}: {rejections[0][1]}); "
             "see toolkit.rejections(articles)",
+            stacklevel=3,
+        )
+    if notes:
+        warnings.warn(
+            f"{len(notes)} notes on what was changed (first: {notes[0][0]}: {notes[0][1]}); "
+            "see toolkit.notes(articles)",
             stacklevel=3,
         )
     return articles
