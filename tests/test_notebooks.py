@@ -73,6 +73,24 @@ def test_every_notebook_executes_on_the_bundled_sample_without_an_error(tmp_path
         assert charts, f"{path.stem} shows no chart"
 
 
+def _shown(notebook: nbformat.NotebookNode, call: str) -> str:
+    """The HTML that the code cell making ``call`` shows."""
+    (cell,) = [cell for cell in notebook.cells if cell.cell_type == "code" and call in cell.source]
+    return "".join(output.data["text/html"] for output in cell.outputs if "text/html" in output.get("data", {}))
+
+
+def test_topic_notebook_shows_example_stories_and_the_topics_of_a_word_and_says_how_to_rename(tmp_path_factory):
+    output, _ = sample_report(tmp_path_factory)
+    executed = _read(output / "notebooks" / "02-topic-model.ipynb")
+    columns = ["topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"]
+    header = "".join(f'<th dir="auto">{column}</th>' for column in columns)
+    assert header in _shown(executed, "model.example_stories(articles, n=3)")
+    assert '<th dir="auto">probability</th>' in _shown(executed, 'model.find_topics("زلزال")')
+    assert "representative_ids" not in "".join(cell.source for cell in executed.cells)
+    prose = "".join(cell.source for cell in executed.cells if cell.cell_type == "markdown")
+    assert "`model.set_topic_labels({0: " in prose
+
+
 @pytest.mark.corpora
 def test_themes_notebook_executes_on_300_articles_of_a_shared_corpus(corpora, tmp_path):
     subset = tmp_path / "ant-multisource-300.jsonl.gz"

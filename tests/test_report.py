@@ -24,7 +24,7 @@ from conftest import (
 
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.report import NOTEBOOKS_DIR, build_reports, export_html, rtl_table
+from toolkit.report import NO_THEME, NOTEBOOKS_DIR, build_reports, export_html, rtl_table
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 # The classic payloads, and two that leave a mark a browser test can look for.
@@ -120,6 +120,49 @@ def test_rtl_table_shows_the_first_rows_and_cuts_long_text():
     assert table.count("<tr>") == 3  # header and two rows
 
 
+def test_rtl_table_keeps_the_paragraphs_of_a_story_apart():
+    story = "ضرب زلزال قوي\nمناطق واسعة.\n\n  \n\nوقالت السلطات <b>إن</b> الفرق وصلت.\n\nولم ترد أنباء عن ضحايا."
+    table = rtl_table(pd.DataFrame({"text": [story]})).data
+    assert (
+        '<td dir="auto"><p dir="auto">ضرب زلزال قوي مناطق واسعة.</p>'
+        '<p dir="auto">وقالت السلطات &lt;b&gt;إن&lt;/b&gt; الفرق وصلت.</p>'
+        '<p dir="auto">ولم ترد أنباء عن ضحايا.</p></td>'
+    ) in table
+    # The cut counts every paragraph's characters and ends the last one shown.
+    cut = rtl_table(pd.DataFrame({"text": [story]}), max_chars=33).data
+    assert '<td dir="auto"><p dir="auto">ضرب زلزال قوي مناطق واسعة.</p><p dir="auto">وقالت…</p></td>' in cut
+
+
+def test_rtl_table_says_no_theme_or_a_dash_in_empty_cells():
+    frame = pd.DataFrame(
+        {
+            "theme": [None, "natural_disasters"],
+            "title": ["", "زلزال يضرب باكستان"],
+            "published_at": pd.to_datetime([None, "2024-03-01 08:00"]),
+            "tags": [[], ["زلزال"]],
+            "parent_id": [None, "a"],
+        }
+    )
+    rows = re.findall(r"<tr>(.*)</tr>", rtl_table(frame, missing={"parent_id": "main story"}).data)
+    assert rows[1] == (
+        f'<td class="toolkit-missing" dir="auto">{NO_THEME}</td>'
+        + '<td class="toolkit-missing" dir="auto">—</td>' * 3
+        + '<td class="toolkit-missing" dir="auto">main story</td>'
+    )
+    assert rows[2] == (
+        '<td dir="auto">natural_disasters</td><td dir="auto">زلزال يضرب باكستان</td>'
+        '<td dir="auto">2024-03-01 08:00</td><td dir="auto">زلزال</td><td dir="auto">a</td>'
+    )
+
+
+def test_rtl_table_with_no_rows_is_a_sentence_not_an_empty_header():
+    no_rows = pd.DataFrame({"origin": [], "reason": []})
+    assert rtl_table(no_rows, empty="no input was rejected <b>").data == (
+        '<p class="toolkit-empty" dir="auto">no input was rejected &lt;b&gt;</p>'
+    )
+    assert rtl_table([]).data == '<p class="toolkit-empty" dir="auto">no rows</p>'
+
+
 def test_every_notebook_becomes_a_report_with_one_progress_line(tmp_path_factory):
     output, lines = sample_report(tmp_path_factory)
     parsed = [re.fullmatch(r"\[(\d+)/(\d+)\] (\S+) \.\.\. done in \d+\.\d s", line) for line in lines]
@@ -147,23 +190,63 @@ def test_index_links_every_report_with_its_title(sample):
         for link in [(f"{nb.stem}.html", html.escape(_heading(nb))), (f"notebooks/{nb.name}", "notebook")]
     ]
     assert f"<code>{REPO / 'data' / 'raw'}</code>" in index
+    assert f"opens offline with <code>{next(sample.glob('plotly-*.min.js')).name}</code> beside it" in index
 
 
-def test_reports_are_self_contained(sample):
+def _offline_parts(page: PageElements) -> tuple[list[str], list[str], list[str]]:
+    """A page's scripts loaded from files, scripts carrying plotly.js, and scripts drawing a chart; it fails on
+    anything fetched from the network, and on an image that is not inside the page."""
+    external = [
+        (tag, attrs)
+        for tag, attrs in page.elements
+        if tag in {"script", "link", "img", "iframe"}
+        and re.match(r"(https?:)?//", attrs.get("src") or attrs.get("href") or "")
+    ]
+    assert external == []
+    assert all(attrs["src"].startswith("data:image/") for tag, attrs in page.elements if tag == "img")
+    loaded = [attrs["src"] for tag, attrs in page.elements if tag == "script" and attrs.get("src")]
+    inline = [s for s in page.scripts if "plotly.js v" in s[:200]]
+    charts = [s for s in page.scripts if "Plotly.newPlot" in s and s not in inline]
+    return loaded, inline, charts
+
+
+def test_reports_open_offline_sharing_one_plotly_js_beside_them_and_stay_under_2_mb(sample):
+    (shared,) = sample.glob("plotly-*.min.js")
+    assert shared.read_text(encoding="utf-8")[:200].count("plotly.js v") == 1
+    with_charts = 0
     for report in sorted(sample.glob("*.html")):
-        page = _parse(report)
-        external = [
-            (tag, attrs)
-            for tag, attrs in page.elements
-            if tag in {"script", "link", "img", "iframe"}
-            and re.match(r"(https?:)?//", attrs.get("src") or attrs.get("href") or "")
+        loaded, inline, charts = _offline_parts(_parse(report))
+        assert inline == [], report.name
+        assert loaded == ([shared.name] if charts else []), report.name  # relative: the folder moves as one
+        assert report.stat().st_size < 2_000_000, report.name
+        with_charts += bool(charts)
+    assert with_charts >= 2
+
+
+def test_a_self_contained_report_carries_plotly_js_and_needs_no_file_beside_it(sample, tmp_path):
+    executed = sample / "notebooks" / NOTEBOOKS[0].name
+    report = export_html(executed, tmp_path / "alone.html", self_contained=True)
+    loaded, inline, charts = _offline_parts(_parse(report))
+    assert (loaded, len(inline)) == ([], 1) and charts
+    assert [p.name for p in tmp_path.iterdir()] == ["alone.html"]
+    assert report.stat().st_size > 3_000_000
+
+
+@needs_chromium
+def test_reports_draw_their_charts_offline_in_a_browser_with_readable_value_labels(sample, tmp_path):
+    alone = export_html(sample / "notebooks" / NOTEBOOKS[0].name, tmp_path / "alone.html", self_contained=True)
+    reports = [*sorted(sample.glob("0*.html")), alone]
+    doms = browser_doms(reports, tmp_path / "chromium")
+    for report in reports:
+        # plotly marks each chart it has drawn; a chart whose plotly.js did not load stays an empty <div>.
+        drawn = [
+            attrs
+            for tag, attrs in parse_page(doms[report.name]).elements
+            if tag == "div" and "js-plotly-plot" in (attrs.get("class") or "")
         ]
-        assert external == [], report.name
-        images = [attrs["src"] for tag, attrs in page.elements if tag == "img"]
-        assert all(src.startswith("data:image/") for src in images), report.name
-        plotly_js = [s for s in page.scripts if "plotly.js v" in s[:200]]
-        charts = [s for s in page.scripts if "Plotly.newPlot" in s]
-        assert len(plotly_js) == (1 if charts else 0), report.name
+        assert len(drawn) == len(_offline_parts(_parse(report))[2]) > 0, report.name
+    labels = [text for dom in doms.values() for text in re.findall(r'<text class="bartext[^>]*>', dom)]
+    assert labels and all("font-size: 13px" in text for text in labels)  # not shrunk to the bar's thickness
 
 
 def test_reports_show_charts_and_right_to_left_css(sample):
@@ -182,6 +265,62 @@ def test_charts_over_time_on_the_undated_sample_say_why_they_are_empty(sample):
         charts = [output.data[plotly] for output in outputs if plotly in output.get("data", {})]
         notes = [note["text"] for chart in charts for note in chart["layout"].get("annotations", [])]
         assert "no story has a date: attention over time needs dated stories" in notes, stem
+
+
+def _settings(page: str) -> list[tuple[str, ...]]:
+    """The rows of a report's settings table."""
+    table = page.split("<strong>Settings</strong>", 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tr>")[2:]  # the header row is the first
+    return [tuple(html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)) for row in rows]
+
+
+def test_each_report_shows_its_settings_once_and_no_parameters_cell(sample):
+    for notebook in NOTEBOOKS:
+        page = (sample / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        assert page.count("<strong>Settings</strong>") == 1, notebook.stem
+        settings = {name: value for name, value, _ in _settings(page)}
+        assert settings == {
+            "data": str(REPO / "data" / "raw"),
+            "unit": "paragraph",
+            "embedding": "tfidf",
+            "themes_file": "None",
+            "output_dir": str(sample),
+        }
+        assert "Parameters" not in page, notebook.stem  # neither the notebook's cell nor papermill's
+
+
+def test_the_settings_table_takes_the_values_given_over_the_defaults_and_escapes_them(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    defaults = new_code_cell(
+        '# Parameters\ndata = ["../data/raw"]  # files or folders\nunit = "paragraph"  # what is clustered\nn = 2 * 3',
+        metadata={"tags": ["parameters"]},
+    )
+    given = new_code_cell(
+        '# Parameters\ndata = ["/tmp/<img src=x onerror=alert(1)>.csv", "b.csv"]\nseed = 7',
+        metadata={"tags": ["injected-parameters"]},
+    )
+    cells = [new_markdown_cell("# Title"), defaults, given, new_code_cell("print(unit)")]
+    nbformat.write(new_notebook(cells=cells), tmp_path / "run.ipynb")
+    for hide_code in (False, True):
+        page = export_html(tmp_path / "run.ipynb", tmp_path / "run.html", hide_code=hide_code).read_text("utf-8")
+        assert _settings(page) == [
+            ("data", "/tmp/<img src=x onerror=alert(1)>.csv, b.csv", "files or folders"),
+            ("unit", "paragraph", "what is clustered"),
+            ("n", "2 * 3", "—"),
+            ("seed", "7", "—"),
+        ]
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+        assert "Parameters" not in page
+        assert page.index("<strong>Settings</strong>") > page.index(">Title<")
+        assert (">print</span>" in page) is not hide_code
+
+
+def test_an_empty_listing_says_so_in_the_report(sample):
+    page = (sample / f"{NOTEBOOKS[0].stem}.html").read_text(encoding="utf-8")
+    assert "No input was rejected: every input gave at least one story." in page
+    assert '<th dir="auto">origin</th>' not in page  # no header over nothing
+    assert '<td dir="auto"><p dir="auto">' in page  # the main story, paragraph by paragraph
 
 
 def test_hide_code_leaves_out_the_code_and_keeps_the_outputs(sample, tmp_path):

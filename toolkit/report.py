@@ -1,8 +1,10 @@
-"""Reports: run the notebooks on the data with papermill and export each as one self-contained HTML file.
+"""Reports: run the notebooks on the data with papermill and export each as an HTML file that opens offline.
 
 ``build_reports`` executes every notebook in the repository's ``notebooks/`` folder with its
 parameters (the data to load, the output folder, and any overrides), keeps the executed notebooks,
 exports each to HTML that opens offline from a file, and writes an ``index.html`` linking them.
+Each report opens with a table of the settings it ran with (the parameters cells are not shown);
+the reports share one copy of plotly.js beside them, or carry it inside with ``self_contained``.
 ``rtl_table`` is the safe way for a notebook to show scraped text: every cell is HTML-escaped.
 
 >>> paths = build_reports(["data/raw"], output_dir="reports")  # doctest: +SKIP
@@ -11,12 +13,15 @@ exports each to HTML that opens offline from a file, and writes an ``index.html`
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import glob
 import html
+import io
 import os
 import re
 import time
+import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -32,12 +37,20 @@ from toolkit import __version__
 from toolkit.arabic import is_arabic
 from toolkit.errors import InputError
 
-__all__ = ["NOTEBOOKS_DIR", "build_reports", "export_html", "rtl_table"]
+__all__ = ["NOTEBOOKS_DIR", "NO_THEME", "build_reports", "export_html", "rtl_table"]
 
 # The notebooks live in the repository, beside the package; a wheel does not carry them.
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
 _PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+# The notebook's own parameters cell and the one papermill injects after it with the values given.
+_PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+
+# What an empty cell of `rtl_table` says: a story with no theme has «no theme»; anything else a dash.
+NO_THEME = "لا محور"
+_MISSING_TEXT = {"theme": NO_THEME, "theme_label": NO_THEME}
+_DASH = "—"
 
 # What a code cell's HTML output may contain once exported. Anything else (a <script>, an
 # <img onerror=...>, an <iframe>) is escaped and shows as text: scraped text is data, never markup.
@@ -57,6 +70,8 @@ _SAFE_ATTRIBUTES = {
 # Only the lab template's blocks that fetch scripts from a CDN are emptied; the rest is kept.
 # Arabic reads right-to-left: each paragraph, list item, heading, cell and output line takes
 # its direction from its first strong letter, so mixed Arabic and English prose reads correctly.
+# The rules start with `body` to outweigh the lab stylesheet (later in the page), which aligns
+# every paragraph and table cell to one side.
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
@@ -64,19 +79,23 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block extra_css -%}
 <style type="text/css">
-.jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, caption),
-.jp-RenderedText pre {
+body .jp-RenderedHTMLCommon :is(p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, caption),
+body .jp-RenderedText pre {
   unicode-bidi: plaintext;
   text-align: start;
 }
 [dir="rtl"], :lang(ar) {
   font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", "Segoe UI", Tahoma, sans-serif;
 }
-.jp-RenderedHTMLCommon table.toolkit-table td, .jp-RenderedHTMLCommon table.toolkit-table th {
+body .jp-RenderedHTMLCommon table.toolkit-table :is(td, th) {
   text-align: start;
   vertical-align: top;
   max-width: 40em;
 }
+body .jp-RenderedHTMLCommon table.toolkit-table td p { margin: 0 0 0.6em; }
+body .jp-RenderedHTMLCommon table.toolkit-table td p:last-child { margin-bottom: 0; }
+body .jp-RenderedHTMLCommon table.toolkit-table td.toolkit-missing { color: #767676; }
+body .jp-RenderedHTMLCommon p.toolkit-empty { color: #555; font-style: italic; }
 </style>
 {%- endblock extra_css -%}
 """
@@ -100,7 +119,7 @@ code {{ background: #f3f3f3; padding: 0 0.3em; }}
 <h1>Arabic news reports — تقارير الأخبار العربية</h1>
 <p>Data: {data}</p>
 <p class="meta">Made {made} with arabic-news-toolkit {version}{code_note}.
-Each report is one HTML file that opens offline; its executed notebook opens in JupyterLab.</p>
+{files_note} Its executed notebook opens in JupyterLab.</p>
 <ol>
 {items}
 </ol>
@@ -133,6 +152,7 @@ def build_reports(
     output_dir: str | Path = "reports",
     notebooks: Sequence[str | Path] | None = None,
     hide_code: bool = False,
+    self_contained: bool = False,
     parameters: Mapping[str, Any] | None = None,
     progress: Callable[[str], object] | None = print,
 ) -> list[Path]:
@@ -142,7 +162,10 @@ def build_reports(
     as absolute paths, with ``parameters`` (e.g. ``{"unit": "article"}``) on top; the kernel runs
     in ``output_dir``. Writes ``output_dir/notebooks/NAME.ipynb`` (executed),
     ``output_dir/NAME.html`` and ``output_dir/index.html``; ``hide_code`` leaves code cells out of
-    the HTML. ``notebooks`` defaults to every notebook in the repository's ``notebooks/`` folder.
+    the HTML. The reports load plotly.js from one copy beside them (``plotly-VERSION.min.js``, a few
+    hundred kB per report instead of 5 MB); keep the folder together, or pass ``self_contained=True``
+    for files that each carry plotly.js and open alone.
+    ``notebooks`` defaults to every notebook in the repository's ``notebooks/`` folder.
     Notebooks run side by side; ``progress`` gets one line per notebook as it finishes.
     Returns the HTML reports, in the notebooks' order.
     A notebook whose cell fails raises ``InputError`` naming the notebook, the cell and the error.
@@ -170,7 +193,9 @@ def build_reports(
             for number, done in enumerate(as_completed(running), start=1):
                 notebook, (executed, seconds) = running[done], done.result()
                 started = time.perf_counter()
-                html_path = export_html(executed, output / f"{notebook.stem}.html", hide_code=hide_code)
+                html_path = export_html(
+                    executed, output / f"{notebook.stem}.html", hide_code=hide_code, self_contained=self_contained
+                )
                 seconds += time.perf_counter() - started
                 runs[notebook] = _Run(_title(executed), html_path, seconds)
                 if progress is not None:
@@ -180,7 +205,9 @@ def build_reports(
                 future.cancel()
             raise
     ordered = [runs[notebook] for notebook in notebook_paths]
-    _write_index(output / "index.html", ordered, data=[str(d) for d in data], hide_code=hide_code)
+    _write_index(
+        output / "index.html", ordered, data=[str(d) for d in data], hide_code=hide_code, self_contained=self_contained
+    )
     return [run.html_path for run in ordered]
 
 
@@ -242,12 +269,17 @@ def _title(notebook: Path) -> str:
     return notebook.stem
 
 
-def export_html(notebook: str | Path, html_path: str | Path, *, hide_code: bool = False) -> Path:
-    """Export an executed notebook as one HTML file that opens offline and shows Arabic right-to-left.
+def export_html(
+    notebook: str | Path, html_path: str | Path, *, hide_code: bool = False, self_contained: bool = False
+) -> Path:
+    """Export an executed notebook as an HTML file that opens offline and shows Arabic right-to-left.
 
-    Images are embedded, plotly charts are drawn with plotly.js inlined once, no script is loaded
-    from the network, and code-cell HTML outputs are sanitised (a ``<script>`` or an
-    ``onerror=`` in them shows as text). ``hide_code`` leaves out code cells' inputs and prompts.
+    Images are embedded, no script is loaded from the network, and code-cell HTML outputs are
+    sanitised (a ``<script>`` or an ``onerror=`` in them shows as text). The parameters cells
+    (the notebook's own and papermill's) give way to one table of the settings the notebook ran with.
+    Plotly charts load plotly.js from ``plotly-VERSION.min.js``, copied beside the HTML file once
+    (the copy is shared by every report in the folder); ``self_contained`` puts plotly.js inside the
+    file instead (about 5 MB more). ``hide_code`` leaves out code cells' inputs and prompts.
 
     >>> export_html("reports/notebooks/03-themes.ipynb", "reports/03-themes.html")  # doctest: +SKIP
     PosixPath('reports/03-themes.html')
@@ -265,21 +297,53 @@ def export_html(notebook: str | Path, html_path: str | Path, *, hide_code: bool 
         exclude_input_prompt=hide_code,
         exclude_output_prompt=hide_code,
     )
-    for preprocessor in _preprocessors():
+    path = Path(html_path)
+    plotly_js = True if self_contained else _plotly_js_name()
+    for preprocessor in _preprocessors(plotly_js):
         exporter.register_preprocessor(preprocessor, enabled=True)
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata["title"] = _title(Path(notebook))
-    body, _ = exporter.from_notebook_node(nb)
-    path = Path(html_path)
+    body, resources = exporter.from_notebook_node(nb)
+    if resources.get("plotly_charts") and not self_contained:
+        _share_plotly_js(path.parent)
     path.write_text(body, encoding="utf-8")
     return path
 
 
-def _preprocessors() -> list[Any]:
-    """Sanitise code-cell outputs, then turn plotly charts into offline HTML (in that order)."""
+def _plotly_js_name() -> str:
+    """The shared plotly.js file's name, versioned: a folder of older reports keeps the version they were made with."""
+    from plotly.offline import get_plotlyjs_version
+
+    return f"plotly-{get_plotlyjs_version()}.min.js"
+
+
+def _share_plotly_js(folder: Path) -> None:
+    """Copy the installed plotly's minified plotly.js into ``folder``, unless a whole copy is there already."""
+    from plotly.offline import get_plotlyjs
+
+    script = get_plotlyjs().encode("utf-8")
+    target = folder / _plotly_js_name()
+    if not target.is_file() or target.stat().st_size != len(script):
+        target.write_bytes(script)
+
+
+def _preprocessors(plotly_js: bool | str) -> list[Any]:
+    """Replace the parameters cells by a settings table, sanitise code-cell outputs, then turn plotly charts
+    into HTML that loads ``plotly_js`` (``True``: plotly.js inside the page; a file name: that file) once."""
     import plotly.io as pio
     from nbconvert.preprocessors import Preprocessor
     from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    class SettingsTable(Preprocessor):
+        """The parameters cells (code a reader of the report cannot act on) become one table of the settings."""
+
+        def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+            tagged = [i for i, cell in enumerate(nb.cells) if _PARAMETER_TAGS & set(cell.metadata.get("tags", []))]
+            if tagged:
+                table = _settings_markdown([nb.cells[i] for i in tagged])
+                nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in tagged]
+                nb.cells.insert(tagged[0], table)
+            return nb, resources
 
     class SanitizeOutputs(SanitizeHTML):
         """nbconvert's sanitiser on code-cell outputs only: the notebooks' own Markdown is trusted."""
@@ -290,29 +354,84 @@ def _preprocessors() -> list[Any]:
             return cell, resources
 
     class PlotlyOffline(Preprocessor):
-        """Plotly charts as HTML, with plotly.js inline in the first chart so the file works offline."""
+        """Plotly charts as HTML; the first one loads plotly.js (inline or from the shared file), the others use it."""
 
         def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-            include_js = True
+            charts = 0
             for cell in nb.cells:
                 for output in cell.get("outputs", []):
                     figure = output.get("data", {}).get(_PLOTLY_MIME)
                     if figure is not None:
                         # plotly's JSON escapes < > / so chart text cannot close the <script>.
                         chart = pio.to_html(
-                            figure, include_plotlyjs=include_js, full_html=False, validate=False,
+                            figure, include_plotlyjs=charts == 0 and plotly_js, full_html=False, validate=False,
                             config=figure.get("config"),
                         )  # fmt: skip
                         output["data"] = {"text/html": chart}
-                        include_js = False
+                        charts += 1
+            resources["plotly_charts"] = charts
             return nb, resources
 
     sanitize = SanitizeOutputs(tags=_SAFE_TAGS, attributes=_SAFE_ATTRIBUTES)
     sanitize.safe_output_keys = {*sanitize.safe_output_keys, _PLOTLY_MIME}
-    return [sanitize, PlotlyOffline()]
+    return [SettingsTable(), sanitize, PlotlyOffline()]
 
 
-def _write_index(path: Path, runs: Sequence[_Run], *, data: Sequence[str], hide_code: bool) -> None:
+def _settings_markdown(cells: Sequence[Any]) -> Any:
+    """A Markdown cell with the settings the parameters ``cells`` leave in force, and what each one is.
+
+    Later cells win (papermill's injected values over the notebook's defaults); the meaning is the
+    comment on the default's line.
+    """
+    from nbformat.v4 import new_markdown_cell
+
+    settings: dict[str, tuple[str, str]] = {}
+    for cell in cells:
+        for name, (value, meaning) in _assignments(cell.source).items():
+            settings[name] = (value, meaning or settings.get(name, ("", ""))[1])
+    rows = pd.DataFrame([(name, *pair) for name, pair in settings.items()], columns=["setting", "value", "meaning"])
+    table = rtl_table(rows, max_rows=len(rows), max_chars=1000).data
+    return new_markdown_cell(f"**Settings** this report ran with (the notebook's parameters):\n\n{table}")
+
+
+def _assignments(source: str) -> dict[str, tuple[str, str]]:
+    """Each name a parameters cell assigns: its value as a reader would write it, and the comment on its line.
+
+    >>> _assignments('data = ["a.csv", "b.csv"]  # the inputs\\nthemes_file = None')
+    {'data': ('a.csv, b.csv', 'the inputs'), 'themes_file': ('None', '')}
+    """
+    comments = {
+        token.start[0]: token.string.lstrip("#").strip()
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    }
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            found[node.targets[0].id] = (_setting_text(node.value, source), comments.get(node.lineno, ""))
+    return found
+
+
+def _setting_text(node: ast.expr, source: str) -> str:
+    """A literal as plain text (strings unquoted, lists joined by commas); any other expression as written."""
+    try:
+        value = ast.literal_eval(node)
+    except ValueError:
+        return ast.get_source_segment(source, node) or ""
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _write_index(
+    path: Path, runs: Sequence[_Run], *, data: Sequence[str], hide_code: bool, self_contained: bool
+) -> None:
+    files_note = (
+        "Each report is one HTML file that opens offline on its own."
+        if self_contained
+        else f"Each report is an HTML file that opens offline with <code>{html.escape(_plotly_js_name())}</code>"
+        " beside it: move or send the folder as a whole."
+    )
     items = "\n".join(
         f'<li><a href="{html.escape(run.html_path.name)}">{html.escape(run.title)}</a>'
         f'<br><span class="meta">executed in {run.seconds:.1f} s · '
@@ -324,18 +443,30 @@ def _write_index(path: Path, runs: Sequence[_Run], *, data: Sequence[str], hide_
         made=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         version=html.escape(__version__),
         code_note=", code hidden" if hide_code else "",
+        files_note=files_note,
         items=items,
     )
     path.write_text(page, encoding="utf-8")
 
 
-def rtl_table(frame: pd.DataFrame | Iterable[Any], *, max_rows: int = 20, max_chars: int = 300) -> HTML:
+def rtl_table(
+    frame: pd.DataFrame | Iterable[Any],
+    *,
+    max_rows: int = 20,
+    max_chars: int = 300,
+    missing: Mapping[str, str] | None = None,
+    empty: str = "no rows",
+) -> HTML:
     """Show a DataFrame (or records, e.g. themes) as an HTML table with every cell escaped, right-to-left for Arabic.
 
     Scraped text stays text: ``<script>`` shows as ``&lt;script&gt;``. Each cell reads in the
-    direction of its own first letter; long text is cut to ``max_chars`` characters, lists are
-    joined with an Arabic comma, and only the first ``max_rows`` rows are shown (the caption says
-    so). The index is not shown: ``reset_index()`` first to keep it.
+    direction of its own first letter; text keeps its paragraphs (blank-line separated) apart, long
+    text is cut to ``max_chars`` characters, lists are joined with an Arabic comma, and only the
+    first ``max_rows`` rows are shown (the caption says so). An empty cell (missing, blank, an empty
+    list) says what ``missing`` gives for its column (``{"parent_id": "none"}``); by default a
+    ``theme`` or ``theme_label`` cell says «لا محور» (no theme), any other «—». A table with no rows
+    is the sentence ``empty`` instead.
+    The index is not shown: ``reset_index()`` first to keep it.
 
     >>> frame = pd.DataFrame({"source": ["الجزيرة"], "title": ["زلزال يضرب باكستان <b>"]})
     >>> print(rtl_table(frame).data)
@@ -345,35 +476,66 @@ def rtl_table(frame: pd.DataFrame | Iterable[Any], *, max_rows: int = 20, max_ch
     <tr><td dir="auto">الجزيرة</td><td dir="auto">زلزال يضرب باكستان &lt;b&gt;</td></tr>
     </tbody>
     </table>
+    >>> print(rtl_table(frame.iloc[:0], empty="no story to show").data)
+    <p class="toolkit-empty" dir="auto">no story to show</p>
     """
     if not isinstance(frame, pd.DataFrame):
         frame = pd.DataFrame(list(frame))
-    shown = frame.head(max_rows)
-    cells = [[_cell_text(value, max_chars=max_chars) for value in row] for row in shown.itertuples(index=False)]
-    arabic = is_arabic(" ".join(text for row in cells for text in row))
+    if frame.empty:  # a header over nothing reads like a failure; a sentence says what happened
+        return HTML(f'<p class="toolkit-empty" dir="auto">{html.escape(empty)}</p>')
+    blanks = [{**_MISSING_TEXT, **(missing or {})}.get(str(column), _DASH) for column in frame.columns]
+    rows = frame.head(max_rows).itertuples(index=False)
+    cells = [[_paragraphs(_cell_text(value), max_chars=max_chars) for value in row] for row in rows]
+    arabic = is_arabic(" ".join(text for row in cells for paragraphs in row for text in paragraphs))
     lines = [f'<table class="toolkit-table" dir="{"rtl" if arabic else "ltr"}">']
     if len(frame) > max_rows:
         lines.append(f"<caption>first {max_rows} of {len(frame)} rows</caption>")
     lines.append("<thead><tr>" + "".join(f'<th dir="auto">{html.escape(str(c))}</th>' for c in frame.columns))
     lines[-1] += "</tr></thead>"
     lines.append("<tbody>")
-    lines += ["<tr>" + "".join(f'<td dir="auto">{html.escape(text)}</td>' for text in row) + "</tr>" for row in cells]
+    lines += ["<tr>" + "".join(map(_td, row, blanks)) + "</tr>" for row in cells]
     lines += ["</tbody>", "</table>"]
     return HTML("\n".join(lines))
 
 
-def _cell_text(value: object, *, max_chars: int) -> str:
+def _td(paragraphs: list[str], blank: str) -> str:
+    """One cell: its paragraphs escaped (each its own ``<p>`` when there are several), or ``blank``."""
+    if not paragraphs:
+        return f'<td class="toolkit-missing" dir="auto">{html.escape(blank)}</td>'
+    if len(paragraphs) == 1:
+        return f'<td dir="auto">{html.escape(paragraphs[0])}</td>'
+    return '<td dir="auto">' + "".join(f'<p dir="auto">{html.escape(p)}</p>' for p in paragraphs) + "</td>"
+
+
+def _cell_text(value: object) -> str:
     if isinstance(value, np.ndarray):  # list columns read back from Parquet
         value = value.tolist()
     if isinstance(value, list | tuple | set | frozenset):
-        text = "، ".join(map(str, value))
-    elif pd.api.types.is_scalar(value) and pd.isna(value):
-        text = ""
-    elif isinstance(value, float):
-        text = f"{value:.3f}".rstrip("0").rstrip(".")
-    elif isinstance(value, pd.Timestamp):
-        text = value.strftime("%Y-%m-%d %H:%M")
-    else:
-        text = str(value)
-    text = " ".join(text.split())  # paragraphs and runs of spaces become one line
-    return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+        return "، ".join(map(str, value))
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".")
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _paragraphs(text: str, *, max_chars: int) -> list[str]:
+    """The paragraphs of ``text`` (split at blank lines, each on one line), cut to ``max_chars`` characters in all.
+
+    >>> _paragraphs("ضرب زلزال\\nقوي\\n\\n  \\n\\nمناطق واسعة", max_chars=20)
+    ['ضرب زلزال قوي', 'مناطق…']
+    """
+    shown: list[str] = []
+    room = max_chars
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = " ".join(paragraph.split())  # a line break inside a paragraph is a space
+        if not paragraph:
+            continue
+        if len(paragraph) > room:
+            shown.append(paragraph[: max(room - 1, 0)].rstrip() + "…")
+            break
+        shown.append(paragraph)
+        room -= len(paragraph)
+    return shown

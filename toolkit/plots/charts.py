@@ -697,6 +697,8 @@ def _bars_plotly(bars: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
         if text is not None and errors:
             # plotly writes outside text at the bar's end, under the error bar: write it past the error bar.
             for label, high, value in zip(y, rows_here["high"], text, strict=True):
+                if not value:  # a zero bar has no label (see `_bar_text`)
+                    continue
                 fig.add_annotation(
                     x=high, y=label, text=value, xanchor="right", xshift=-4, showarrow=False, font=_VALUE_FONT,
                     row=row + 1, col=column + 1,
