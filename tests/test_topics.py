@@ -52,12 +52,17 @@ def seed_paragraphs(seed_articles: pd.DataFrame) -> ArabicTopicModel:
 
 
 @pytest.fixture(scope="module")
-def ant_sample(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+def ant_sample_file(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     export = corpora / "ant-multisource" / "articles.jsonl.gz"
     lines = gzip.decompress(export.read_bytes()).decode("utf-8").splitlines()
     subset = tmp_path_factory.mktemp("ant") / "ant-sample.jsonl"
     subset.write_text("\n".join(lines[::17][:SAMPLE_SIZE]) + "\n", encoding="utf-8")
-    return toolkit.load_articles(subset, progress=False)
+    return subset
+
+
+@pytest.fixture(scope="module")
+def ant_sample(ant_sample_file: Path) -> pd.DataFrame:
+    return toolkit.load_articles(ant_sample_file, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -236,15 +241,36 @@ def test_equal_weights_are_ordered_by_the_word(seed_paragraphs: ArabicTopicModel
 
 _FIT_ELSEWHERE = """
 import sys, toolkit
-articles = toolkit.load_articles(sys.argv[1])
+articles = toolkit.load_articles(sys.argv[1], progress=False)
 for unit in ("article", "paragraph"):
     model = toolkit.fit_topics(articles, unit=unit, cache=False, verbose=False)
     print(model.topic_info_.to_json(force_ascii=False))
     print(model.doc_topics_.to_json(force_ascii=False))
 scores = toolkit.score_themes(articles)
 print(scores.to_json(force_ascii=False))
-print(toolkit.distinctive_words(articles, scores).to_json(force_ascii=False))
+both = scores["theme"].nunique() == 2  # distinctive words need stories of both themes
+print((toolkit.distinctive_words(articles, scores) if both else scores.head(0)).to_json(force_ascii=False))
 """
+
+
+def _tables_on_an_old_cpu(path: Path) -> list[str]:
+    """`_FIT_ELSEWHERE`'s tables with numpy's vector kernels turned off and OpenBLAS on an old CPU's kernels."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__
+
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__), "OPENBLAS_CORETYPE": "Prescott"}
+    run = subprocess.run([sys.executable, "-c", _FIT_ELSEWHERE, str(path)], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.splitlines()
+
+
+def _tables_here(articles: pd.DataFrame) -> list[str]:
+    tables = []
+    for unit in ("article", "paragraph"):
+        model = fit_topics(articles, unit=unit, cache=False, verbose=False)
+        tables += [model.topic_info_.to_json(force_ascii=False), model.doc_topics_.to_json(force_ascii=False)]
+    scores = toolkit.score_themes(articles)
+    words = toolkit.distinctive_words(articles, scores) if scores["theme"].nunique() == 2 else scores.head(0)
+    return [*tables, scores.to_json(force_ascii=False), words.to_json(force_ascii=False)]
 
 
 def test_fits_and_themes_are_the_same_without_the_cpus_vector_instructions(
@@ -252,23 +278,16 @@ def test_fits_and_themes_are_the_same_without_the_cpus_vector_instructions(
 ) -> None:
     # numpy picks sort and sum kernels by CPU (AVX2, AVX-512), OpenBLAS its matrix kernels: with numpy's
     # turned off and OpenBLAS told the CPU is an old one, every table must stay the same.
-    from numpy._core._multiarray_umath import __cpu_dispatch__
+    assert _tables_on_an_old_cpu(seed_page.parent) == _tables_here(seed_articles)
 
-    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__), "OPENBLAS_CORETYPE": "Prescott"}
-    run = subprocess.run(
-        [sys.executable, "-c", _FIT_ELSEWHERE, str(seed_page.parent)], env=env, capture_output=True, text=True
-    )
-    assert run.returncode == 0, run.stderr
-    here = []
-    for unit in ("article", "paragraph"):
-        model = fit_topics(seed_articles, unit=unit, cache=False, verbose=False)
-        here += [model.topic_info_.to_json(force_ascii=False), model.doc_topics_.to_json(force_ascii=False)]
-    scores = toolkit.score_themes(seed_articles)
-    here += [
-        scores.to_json(force_ascii=False),
-        toolkit.distinctive_words(seed_articles, scores).to_json(force_ascii=False),
-    ]
-    assert run.stdout.splitlines() == here
+
+@pytest.mark.corpora
+def test_a_corpus_fits_the_same_without_the_cpus_vector_instructions(
+    ant_sample_file: Path, ant_sample: pd.DataFrame
+) -> None:
+    # On 300 ANT articles (3,000 paragraphs) near-ties are many: scikit-learn's KMeans on embeddings differing
+    # in their 12th digit, and its unstable sort at the n-gram cut, gave other topics and other topic words.
+    assert _tables_on_an_old_cpu(ant_sample_file) == _tables_here(ant_sample)
 
 
 def test_same_input_and_seed_give_identical_topics(

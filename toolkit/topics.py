@@ -534,7 +534,7 @@ def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int], *, n_wor
     if getattr(model, "embeddings_", None) is None:
         raise ValueError("compare_topic_counts needs the fitted documents: this model was saved without them (refit)")
     texts = model.documents_["text_norm"].tolist()
-    vectorizer = topic_word_vectorizer().fit(texts)
+    vectorizer = topic_word_vectorizer(texts).fit(texts)
     present = (vectorizer.transform(texts) > 0).astype(np.float64).tocsc()
     rows = []
     for n_topics in sorted(set(sizes)):
@@ -660,17 +660,66 @@ def _cluster(
 
 
 def _kmeans(vectors: np.ndarray, k: int, *, seed: int) -> np.ndarray:
-    from sklearn.cluster import KMeans
+    """KMeans (k-means++ starts, Lloyd's iterations) in exact arithmetic: the same topics on every CPU.
+
+    Embeddings that differ in their last bits (the BLAS and LAPACK kernels behind the embedding step
+    differ between CPUs: ANT, 645 articles' paragraphs, 2.5e-12) made scikit-learn's KMeans move 20% of
+    the paragraphs to other topics, because one near-tie decided differently changes every later
+    iteration. So the vectors are put on a grid of 2^-16 (scaled to at most 1), centres are rounded to
+    the same grid, and every product is then a whole number below 2^53: exact in float64 whatever the
+    kernel's order of summation. Equal distances go to the lower-numbered centre, equal inertias to the
+    earlier start.
+    """
+    from sklearn.cluster import kmeans_plusplus
 
     if k == 1:
         return np.zeros(len(vectors), dtype=int)
+    points = _on_grid(vectors)
     # Restarts steady the result (ANT at 6 topics: NMI 0.61-0.64 over seeds with 10, 0.63 with 30);
     # their cost grows with documents x topics, so large fits get fewer (ANT at 32 topics: 6).
-    n_init = int(np.clip(1_000_000 // (len(vectors) * k), 3, 30))
+    n_init = int(np.clip(1_000_000 // (len(points) * k), 3, 30))
+    starts = np.random.RandomState(seed)
+    best: tuple[int, np.ndarray] | None = None
     # One thread: OpenMP's start-up and spinning cost more than they save here (ANT, 30 restarts at 6 topics:
     # 1.6 s of CPU with one thread, 11.7 s with two on a shared 2-core machine).
     with threadpool_limits(1):
-        return KMeans(k, n_init=n_init, random_state=seed).fit_predict(vectors)
+        for _ in range(n_init):
+            centres, _ = kmeans_plusplus(points, k, random_state=starts)
+            inertia, labels = _lloyd(points, centres)
+            if best is None or inertia < best[0]:
+                best = (inertia, labels)
+    return best[1]
+
+
+_GRID = 2.0**16
+
+
+def _on_grid(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` scaled into [-1, 1] and rounded to whole multiples of 2^-16, kept as those whole numbers."""
+    vectors = np.asarray(vectors, dtype=np.float64)
+    return np.round(vectors * (_GRID / max(1.0, float(np.abs(vectors).max(initial=0.0)))))
+
+
+def _lloyd(points: np.ndarray, centres: np.ndarray, *, max_iter: int = 300) -> tuple[int, np.ndarray]:
+    """Lloyd's iterations on grid points from grid centres: the exact inertia and each point's centre."""
+    k = len(centres)
+    labels = np.full(len(points), -1)
+    for _ in range(max_iter):
+        distances = (centres * centres).sum(axis=1) - 2 * (points @ centres.T)  # + |x|², the same for each centre
+        moved = distances.argmin(axis=1)
+        if (moved == labels).all():
+            break
+        labels = moved
+        order = np.argsort(labels, kind="stable")
+        counts = np.bincount(labels, minlength=k)
+        sums = np.zeros_like(centres)
+        present = counts > 0
+        sums[present] = np.add.reduceat(points[order], np.cumsum(counts)[present] - counts[present])
+        # An emptied centre stays where it was.
+        centres = np.where(present[:, None], np.round(sums / np.maximum(counts, 1)[:, None]), centres)
+    nearest = distances[np.arange(len(points)), labels].astype(np.int64)
+    inertia = int(nearest.sum() + (points * points).sum(axis=1).astype(np.int64).sum())
+    return inertia, labels
 
 
 def _min_cluster_size(n_documents: int) -> int:
@@ -786,16 +835,13 @@ def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERT
         language="multilingual",
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
-        vectorizer_model=topic_word_vectorizer(),
+        vectorizer_model=topic_word_vectorizer(texts),
         top_n_words=TOP_WORDS,
         verbose=False,
     )
     with _quiet_bertopic():
         model.fit(texts, embeddings=vectors, y=_numbered_by_size(labels))
     model.topic_representations_ = _topic_words(model)
-    # max_features leaves numpy integers in the vocabulary, which BERTopic's JSON save cannot write.
-    vectorizer = model.vectorizer_model
-    vectorizer.vocabulary_ = {word: int(index) for word, index in vectorizer.vocabulary_.items()}
     return model
 
 
