@@ -33,7 +33,6 @@ Measurement choices:
 from __future__ import annotations
 
 import importlib
-import itertools
 import multiprocessing
 import resource
 import time
@@ -46,7 +45,8 @@ import pandas as pd
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import adjusted_rand_score, homogeneity_score, normalized_mutual_info_score
 
-from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words, normalise
+from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
+from toolkit.topics import topic_coherence, topic_diversity
 
 TOP_WORDS = 10
 
@@ -98,11 +98,11 @@ def _measure(name: str, articles: pd.DataFrame, labels: list[str], seed: int) ->
         "n_topics": _n_topics(fit.topics),
         "outlier_share": round(float(np.mean(fit.topics == -1)), 3),
         **agreement(labels, fit.topics),
-        "npmi": round(npmi_coherence(fit.words, texts), 3),
+        "npmi": round(topic_coherence(fit.words, texts), 3),
         "diversity": round(topic_diversity(fit.words), 3),
         "n_topics_reduced": _n_topics(fit.topics_reduced),
         **{f"{key}_reduced": value for key, value in agreement(labels, fit.topics_reduced).items()},
-        "npmi_reduced": round(npmi_coherence(fit.words_reduced, texts), 3),
+        "npmi_reduced": round(topic_coherence(fit.words_reduced, texts), 3),
         "diversity_reduced": round(topic_diversity(fit.words_reduced), 3),
     }
 
@@ -138,64 +138,6 @@ def agreement(labels: Sequence[str], topics: np.ndarray) -> dict[str, float]:
         "ari": round(float(adjusted_rand_score(labels, topics)), 3),
         "homogeneity": round(float(homogeneity_score(labels, topics)), 3),
     }
-
-
-def npmi_coherence(words: list[list[str]], texts: Sequence[str]) -> float:
-    """Mean NPMI of the top-word pairs per topic, document window, over normalised ``texts``.
-
-    Words are normalised first; a pair that never shares a document scores -1.
-
-    >>> texts = ["زلزال يضرب المدينة", "زلزال قوي يضرب", "مباراة كرة القدم", "كرة القدم اليوم"]
-    >>> npmi_coherence([["زلزال", "يضرب"], ["كرة", "القدم"]], texts)
-    1.0
-    >>> npmi_coherence([["زلزال", "القدم"]], texts)
-    -1.0
-    """
-    vocabulary = sorted({normalise(w) for topic in words for w in topic} - {""})
-    if not vocabulary:
-        return float("nan")
-    counts = _word_vectorizer(vocabulary).transform(texts)
-    present = (counts > 0).astype(np.float64).tocsc()
-    n_docs = present.shape[0]
-    p_word = np.asarray(present.sum(axis=0)).ravel() / n_docs
-    p_pair = (present.T @ present).toarray() / n_docs
-    index = {w: i for i, w in enumerate(vocabulary)}
-    scores = []
-    for topic in words:
-        ids = [index[w] for w in dict.fromkeys(normalise(w) for w in topic) if w in index]
-        pairs = [_npmi(p_pair[a, b], p_word[a], p_word[b]) for a, b in itertools.combinations(ids, 2)]
-        if pairs:
-            scores.append(float(np.mean(pairs)))
-    return float(np.mean(scores)) if scores else float("nan")
-
-
-def _npmi(p_ab: float, p_a: float, p_b: float) -> float:
-    if p_ab == 0:
-        return -1.0
-    if p_ab == 1:
-        return 1.0
-    return float(np.log(p_ab / (p_a * p_b)) / -np.log(p_ab))
-
-
-def _word_vectorizer(vocabulary: list[str]) -> CountVectorizer:
-    # The toolkit's topic-word analyser: stop words go before bigrams are formed.
-    return CountVectorizer(
-        token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(arabic_stop_words()),
-        ngram_range=(1, 2),
-        vocabulary=vocabulary,
-        lowercase=False,
-    )
-
-
-def topic_diversity(words: list[list[str]]) -> float:
-    """Share of unique words among the top-10 words of all topics.
-
-    >>> topic_diversity([["زلزال", "هزة"], ["زلزال", "مباراة"]])
-    0.75
-    """
-    top = [w for topic in words for w in topic[:TOP_WORDS]]
-    return len(set(top)) / len(top) if top else float("nan")
 
 
 def _normalised_documents(articles: pd.DataFrame) -> list[str]:

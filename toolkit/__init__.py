@@ -43,6 +43,8 @@ _EXPORTS: dict[str, str] = {
     "topics_per_source": "toolkit.topics",
     "load_topic_model": "toolkit.topics",
     "compare_topic_counts": "toolkit.topics",
+    "topic_coherence": "toolkit.topics",
+    "topic_diversity": "toolkit.topics",
     "topic_documents": "toolkit.topics",
     # themes: security cooperation vs natural disasters, and user themes
     "load_themes": "toolkit.themes",

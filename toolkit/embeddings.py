@@ -30,7 +30,15 @@ from threadpoolctl import threadpool_limits
 from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
 from toolkit.errors import InputError
 
-__all__ = ["Embedding", "WordTfidf", "default_cache_dir", "embed", "embedding_name", "topic_word_vectorizer"]
+__all__ = [
+    "Embedding",
+    "WordTfidf",
+    "default_cache_dir",
+    "embed",
+    "embedding_name",
+    "ngram_vectorizer",
+    "topic_word_vectorizer",
+]
 
 # A sentence-transformers name or local path, or one vector per document.
 Embedding = str | Path | np.ndarray
@@ -109,7 +117,16 @@ def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) ->
     totals = np.asarray(counter.fit_transform(texts).sum(axis=0)).ravel()
     ngrams = counter.get_feature_names_out()  # in code-point order
     kept = np.argsort(-totals, kind="stable")[:max_ngrams]
-    return _word_counter(ngram_range=(1, 2), vocabulary=sorted(ngrams[kept].tolist()))
+    return ngram_vectorizer(sorted(ngrams[kept].tolist()))
+
+
+def ngram_vectorizer(vocabulary: Sequence[str]) -> CountVectorizer:
+    """Counts of the uni+bigrams of ``vocabulary`` in normalised texts; stop words go before bigrams are formed.
+
+    >>> ngram_vectorizer(["وزير الدفاع"]).transform(["قال وزير الدفاع"]).toarray().tolist()
+    [[1]]
+    """
+    return _word_counter(ngram_range=(1, 2), vocabulary=vocabulary)
 
 
 def _word_counter(**options: Any) -> CountVectorizer:

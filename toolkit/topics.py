@@ -31,12 +31,13 @@ How a fit works (every choice measured on ANT, 5,100 articles in 6 categories; s
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import logging
 import math
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,7 +56,15 @@ from threadpoolctl import threadpool_limits
 from toolkit._model_folder import check_model_folder, file_checksums, read_finite_tensors, read_json_object
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
-from toolkit.embeddings import CacheSetting, Embedding, WordTfidf, embed, embedding_name, topic_word_vectorizer
+from toolkit.embeddings import (
+    CacheSetting,
+    Embedding,
+    WordTfidf,
+    embed,
+    embedding_name,
+    ngram_vectorizer,
+    topic_word_vectorizer,
+)
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start
 
@@ -64,6 +73,8 @@ __all__ = [
     "compare_topic_counts",
     "fit_topics",
     "load_topic_model",
+    "topic_coherence",
+    "topic_diversity",
     "topic_documents",
     "topics_over_time",
     "topics_per_source",
@@ -518,15 +529,13 @@ def _load_bertopic_folder(folder: Path) -> BERTopic:
         raise InputError(folder, f"BERTopic cannot read this folder ({err.__class__.__name__}: {err})") from None
 
 
-def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int], *, n_words: int = TOP_WORDS) -> pd.DataFrame:
+def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int]) -> pd.DataFrame:
     """Refit the model's documents into each number of topics in ``sizes``, and measure each, to choose one.
 
-    One row per size: ``n_topics``, ``coherence`` (NPMI of the topics' top ``n_words`` words, pairs
-    counted by co-occurrence in a document, averaged over pairs then topics: −1 to 1, higher reads as
-    more coherent), ``diversity`` (share of distinct words among all topics' top ``n_words``, after
-    Dieng et al. 2020: 1 means no topic repeats another's words) and the ``smallest``, ``median`` and
-    ``largest`` topic sizes. Each size is `reduce_topics` on a copy of the model, on its stored
-    embeddings (no new embedding); ``model`` is left as it is.
+    One row per size: ``n_topics``, ``coherence`` (`topic_coherence`: −1 to 1, higher reads as more
+    coherent), ``diversity`` (`topic_diversity`: 1 means no topic repeats another's words) and the
+    ``smallest``, ``median`` and ``largest`` topic sizes. Each size is `reduce_topics` on a copy of the
+    model, on its stored embeddings (no new embedding); ``model`` is left as it is.
 
     >>> compare_topic_counts(model, [4, 8, 16])  # doctest: +SKIP
        n_topics  coherence  diversity  smallest  median  largest
@@ -534,21 +543,16 @@ def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int], *, n_wor
     if getattr(model, "embeddings_", None) is None:
         raise ValueError("compare_topic_counts needs the fitted documents: this model was saved without them (refit)")
     texts = model.documents_["text_norm"].tolist()
-    vectorizer = topic_word_vectorizer(texts).fit(texts)
-    present = (vectorizer.transform(texts) > 0).astype(np.float64).tocsc()
     rows = []
     for n_topics in sorted(set(sizes)):
         trial = copy.deepcopy(model).reduce_topics(n_topics)
-        topics = trial.topic_info_["topic"]
-        words = [[w for w, _ in trial.bertopic_.get_topic(topic) or [] if w][:n_words] for topic in topics]
-        coherence = [_npmi(present, [vectorizer.vocabulary_.get(w) for w in top]) for top in words]
-        top_words = [w for top in words for w in top]
+        words = [[w for w, _ in trial.bertopic_.get_topic(t) or [] if w] for t in trial.topic_info_["topic"]]
         sizes_now = trial.topic_info_["size"]
         rows.append(
             (
                 int(trial.settings_["n_topics"]),
-                float(np.mean(coherence)),
-                len(set(top_words)) / max(len(top_words), 1),
+                topic_coherence(words, texts),
+                topic_diversity(words),
                 int(sizes_now.min()),
                 float(sizes_now.median()),
                 int(sizes_now.max()),
@@ -557,24 +561,50 @@ def compare_topic_counts(model: ArabicTopicModel, sizes: Iterable[int], *, n_wor
     return pd.DataFrame(rows, columns=["n_topics", "coherence", "diversity", "smallest", "median", "largest"])
 
 
-def _npmi(present: sp.csc_matrix, columns: list[int | None]) -> float:
-    """Mean normalised PMI over pairs of ``columns`` of a documents × words presence matrix (−1 if never together).
+def topic_coherence(words: list[list[str]], texts: Sequence[str]) -> float:
+    """Mean NPMI of the top-word pairs per topic, document window, over normalised ``texts``.
 
-    >>> present = sp.csc_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1.0]]))
-    >>> round(_npmi(present, [0, 1]), 6), round(_npmi(present, [0, 2]), 6)
-    (1.0, -1.0)
+    Words are normalised first; a pair that never shares a document scores -1, a pair in every document 1.
+
+    >>> texts = ["زلزال يضرب المدينة", "زلزال قوي يضرب", "مباراة كرة القدم", "كرة القدم اليوم"]
+    >>> topic_coherence([["زلزال", "يضرب"], ["كرة", "القدم"]], texts)
+    1.0
+    >>> topic_coherence([["زلزال", "القدم"]], texts)
+    -1.0
     """
-    known = [c for c in columns if c is not None]
-    n = present.shape[0]
-    sub = present[:, known]
-    together = (sub.T @ sub).toarray() / n
-    alone = np.diag(together)
+    vocabulary = sorted({normalise(w) for topic in words for w in topic} - {""})
+    if not vocabulary:
+        return float("nan")
+    present = (ngram_vectorizer(vocabulary).transform(texts) > 0).astype(np.float64).tocsc()
+    n_docs = present.shape[0]
+    p_word = np.asarray(present.sum(axis=0)).ravel() / n_docs
+    p_pair = (present.T @ present).toarray() / n_docs
+    index = {w: i for i, w in enumerate(vocabulary)}
     scores = []
-    for i in range(len(known)):
-        for j in range(i + 1, len(known)):
-            p = together[i, j]
-            scores.append(-1.0 if p == 0 else (1.0 if p == 1 else math.log(p / (alone[i] * alone[j])) / -math.log(p)))
-    return float(np.mean(scores)) if scores else 0.0
+    for topic in words:
+        ids = [index[w] for w in dict.fromkeys(normalise(w) for w in topic) if w in index]
+        pairs = [_npmi(p_pair[a, b], p_word[a], p_word[b]) for a, b in itertools.combinations(ids, 2)]
+        if pairs:
+            scores.append(float(np.mean(pairs)))
+    return float(np.mean(scores)) if scores else float("nan")
+
+
+def _npmi(p_ab: float, p_a: float, p_b: float) -> float:
+    if p_ab == 0:
+        return -1.0
+    if p_ab == 1:
+        return 1.0
+    return float(np.log(p_ab / (p_a * p_b)) / -np.log(p_ab))
+
+
+def topic_diversity(words: list[list[str]], *, top_n: int = TOP_WORDS) -> float:
+    """Share of distinct words among the top ``top_n`` words of all topics (after Dieng et al. 2020).
+
+    >>> topic_diversity([["زلزال", "هزة"], ["زلزال", "مباراة"]])
+    0.75
+    """
+    top = [w for topic in words for w in topic[:top_n]]
+    return len(set(top)) / len(top) if top else float("nan")
 
 
 def topics_over_time(model: ArabicTopicModel, articles: pd.DataFrame, *, freq: str = "auto") -> pd.DataFrame:
