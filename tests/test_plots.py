@@ -549,3 +549,37 @@ def test_a_chart_given_the_wrong_table_says_which_table_it_needs() -> None:
         topic_words_chart(doc_topics)
     with pytest.raises(InputError, match=r"^articles: expected a DataFrame, got the str 'data/raw': load it first"):
         stories_per_source_chart("data/raw")
+
+
+def _weekly_attention() -> pd.DataFrame:
+    """Four weeks of attention, the third without stories and the fourth with only 3, as theme_attention gives it."""
+    periods = pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-22"], utc=True)
+    table = pd.DataFrame(
+        {
+            "period": periods,
+            "theme": "natural_disasters",
+            "theme_label": "الكوارث الطبيعية",
+            "n_stories": [4, 10, 2],
+            "n_total": [40, 50, 3],
+            "share": [0.1, 0.2, 2 / 3],
+        }
+    )
+    table.attrs.update(undated=2, stray=1, freq="W")
+    return table
+
+
+def test_time_lines_break_at_empty_periods_and_leave_out_shares_of_few_stories() -> None:
+    fig = theme_comparison_chart(_weekly_attention(), backend="plotly")
+    (trace,) = fig.data
+    assert [str(x)[:10] for x in trace.x] == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"]
+    assert [None if np.isnan(y) else y for y in trace.y] == [10.0, 20.0, None, None]  # no story; 3 stories
+    assert fig.layout.annotations[0].text == (
+        "Not drawn: 1 period with fewer than 10 stories; 1 stray story far from the other dates; 2 undated stories"
+    )
+
+
+def test_time_lines_in_matplotlib_say_what_they_leave_out() -> None:
+    fig = theme_comparison_chart(_weekly_attention(), min_stories=2)
+    line = fig.axes[0].get_lines()[0]
+    assert np.isnan(line.get_ydata()).tolist() == [False, False, True, False]
+    assert [t.get_text() for t in fig.texts] == ["Not drawn: 1 stray story far from the other dates; 2 undated stories"]

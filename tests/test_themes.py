@@ -583,3 +583,14 @@ def test_themes_hold_on_the_gold_set(corpora):
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
     assert table.loc[("all", "security_cooperation"), "precision"] >= 0.75
+
+
+def test_stray_and_undated_stories_are_counted_not_drawn_as_periods():
+    dates = ["2012-10-08"] + ["2018-03-05"] * 60 + ["2018-09-03"] * 60 + [None]
+    articles = pd.DataFrame({"article_id": [f"s{i}" for i in range(len(dates))], "published_at": dates})
+    articles["published_at"] = pd.to_datetime(articles["published_at"], utc=True)
+    scores = articles[["article_id"]].assign(score_natural_disasters=0.0, theme=None)
+    table = toolkit.theme_attention(articles, scores, by="period")
+    assert table.attrs == {"undated": 1, "stray": 1, "freq": "W"}
+    assert [str(p.date()) for p in table["period"]] == ["2018-03-05", "2018-09-03"]
+    assert table["n_total"].tolist() == [60, 60]

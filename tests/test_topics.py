@@ -636,8 +636,8 @@ def test_reduce_topics_gives_that_many_topics(ant_sample: pd.DataFrame) -> None:
 @pytest.mark.corpora
 def test_topics_over_time_by_week(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
     table = topics_over_time(ant_model, ant_sample)
-    assert table.columns.tolist() == ["period", "topic", "topic_label", "n", "share"]
-    assert table.attrs == {"undated": 0, "freq": "W"}
+    assert table.columns.tolist() == ["period", "topic", "topic_label", "n", "n_total", "share"]
+    assert table.attrs == {"undated": 0, "stray": 0, "freq": "W"}
     assert table["n"].sum() == len(ant_sample)
     assert (table.groupby("period")["topic"].count() == ant_model.settings_["n_topics"]).all()
     np.testing.assert_allclose(table.groupby("period")["share"].sum(), 1.0)
@@ -649,7 +649,7 @@ def test_topics_over_time_by_week(ant_sample: pd.DataFrame, ant_model: ArabicTop
 @pytest.mark.corpora
 def test_topics_per_source(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
     table = topics_per_source(ant_model, ant_sample)
-    assert table.columns.tolist() == ["source", "topic", "topic_label", "n", "share"]
+    assert table.columns.tolist() == ["source", "topic", "topic_label", "n", "n_total", "share"]
     assert table.groupby("source")["n"].sum().to_dict() == ant_sample["source"].value_counts().to_dict()
     np.testing.assert_allclose(table.groupby("source")["share"].sum(), 1.0)
     assert table.attrs["no_source"] == 0

@@ -112,6 +112,7 @@ __all__ = [
     "load_articles",
     "read_articles",
     "save_articles",
+    "stray_dates",
     "validate_articles",
 ]
 
@@ -281,6 +282,25 @@ def _listed(pairs: Sequence[tuple[str, str]], columns: tuple[str, str]) -> list[
 
 # (pandas period, longest span in days for which it gives at most about 60 periods)
 _PERIODS = (("D", 60), ("W", 7 * 60), ("M", 5 * 366), ("Q", 15 * 366))
+
+
+def stray_dates(published_at: pd.Series) -> pd.Series:
+    """True for a date far from where the corpus's dates are: a stray story, reported, not drawn as periods.
+
+    Far means before the 1st percentile or after the 99th by more than a tenth of the span between them
+    (at least a day): ANT's ten stories of 2012-2017 beside its 5,090 of 2018 are stray, a corpus spread
+    evenly over years has none. Missing dates are not stray (they are undated).
+
+    >>> dates = pd.Series(pd.to_datetime(["2012-10-08"] + ["2018-03-01"] * 50 + ["2018-09-01"] * 50, utc=True))
+    >>> int(stray_dates(dates).sum()), bool(stray_dates(dates).iloc[0])
+    (1, True)
+    """
+    dates = pd.to_datetime(published_at, utc=True)
+    if dates.notna().sum() == 0:
+        return pd.Series(False, index=dates.index)
+    low, high = dates.quantile(0.01), dates.quantile(0.99)
+    margin = max((high - low) / 10, pd.Timedelta(days=1))
+    return (dates < low - margin) | (dates > high + margin)
 
 
 def period_start(published_at: pd.Series, *, freq: str = "auto") -> pd.Series:

@@ -67,7 +67,7 @@ from scipy import sparse
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError, require_columns
-from toolkit.load import period_start
+from toolkit.load import period_start, stray_dates
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -602,10 +602,11 @@ def theme_attention(
     (``n_stories / n_total``), as Media Cloud reports attention. Every theme of ``theme_scores``
     has a row in every period or source that has stories, with zeros, so lines are continuous.
     Periods are `toolkit.load.period_start` bins (``freq``: ``"auto"``, ``"D"``, ``"W"``, ``"M"``,
-    ``"Q"`` or ``"Y"``), the same as `toolkit.topics_over_time`. Stories without
-    a date (or source) are left out. ``kinds`` keeps rows of those kinds: by default whole articles
-    and the "read also" stories embedded in pages (a story the outlet published), not related-headline
-    rows; None keeps all. ``themes`` gives labels for user themes.
+    ``"Q"`` or ``"Y"``), the same as `toolkit.topics_over_time`. Stories without a date (or source)
+    are left out, and so are stray dates (`toolkit.load.stray_dates`); ``result.attrs`` counts them
+    (``undated`` and ``stray``, or ``no_source``) and holds ``freq``. ``kinds`` keeps rows of those
+    kinds: by default whole articles and the "read also" stories embedded in pages (a story the outlet
+    published), not related-headline rows; None keeps all. ``themes`` gives labels for user themes.
 
     The stories are a sample of what an outlet published, so each share carries a Wilson score
     interval at ``confidence`` (``share_low``, ``share_high``; None leaves them out): with 2 stories a
@@ -628,10 +629,15 @@ def theme_attention(
     keys = [c.removeprefix("score_") for c in theme_scores.columns if c.startswith("score_")]
     stories = articles if kinds is None or "kind" not in articles else articles[articles["kind"].isin(kinds)]
     stories = stories[["article_id", group]].merge(theme_scores[["article_id", "theme"]], on="article_id")
-    stories = stories[stories[group].notna()]
+    known = stories[group].notna()
+    stray = stray_dates(stories[group]) if by == "period" else pd.Series(False, index=stories.index)
+    stories = stories[known & ~stray]
+    attrs: dict[str, Any] = {"undated" if by == "period" else "no_source": int((~known).sum())}
     if by == "period":
-        stories = stories.assign(period=period_start(stories[group], freq=freq))
+        periods = period_start(stories[group], freq=freq)
+        stories = stories.assign(period=periods)
         group = "period"
+        attrs.update(stray=int(stray.sum()), freq=periods.attrs["freq"])
     totals = stories.groupby(group).size()
     counts = stories.dropna(subset=["theme"]).groupby([group, "theme"]).size()
     grid = pd.MultiIndex.from_product([totals.index, keys], names=[group, "theme"])
@@ -642,7 +648,9 @@ def theme_attention(
     out["share"] = out["n_stories"] / out["n_total"]
     if confidence is not None:
         out["share_low"], out["share_high"] = wilson_interval(out["n_stories"], out["n_total"], confidence=confidence)
-    return out.astype({"theme": "string[pyarrow]", "theme_label": "string[pyarrow]", "n_stories": int})
+    out = out.astype({"theme": "string[pyarrow]", "theme_label": "string[pyarrow]", "n_stories": int})
+    out.attrs.update(attrs)
+    return out
 
 
 def wilson_interval(

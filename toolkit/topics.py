@@ -66,7 +66,7 @@ from toolkit.embeddings import (
     topic_word_vectorizer,
 )
 from toolkit.errors import InputError, require_columns
-from toolkit.load import period_start
+from toolkit.load import period_start, stray_dates
 
 __all__ = [
     "ArabicTopicModel",
@@ -608,31 +608,33 @@ def topic_diversity(words: list[list[str]], *, top_n: int = TOP_WORDS) -> float:
 
 
 def topics_over_time(model: ArabicTopicModel, articles: pd.DataFrame, *, freq: str = "auto") -> pd.DataFrame:
-    """Documents per topic per period: columns ``period``, ``topic``, ``topic_label``, ``n``, ``share``.
+    """Documents per topic per period: ``period``, ``topic``, ``topic_label``, ``n``, ``n_total``, ``share``.
 
-    ``period`` is the start of the period (UTC); ``share`` is the topic's share of the period's documents.
-    ``freq="auto"`` picks day, week, month, quarter or year so that the central 98% of the dates spans at
-    most about 60 periods; or give ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``. Every period with
-    documents lists every topic (``n`` 0 included). Documents without ``published_at`` are left out;
-    ``result.attrs["undated"]`` counts them.
+    ``period`` is the start of the period (UTC); ``n_total`` counts the period's documents and ``share`` is
+    the topic's share of them. ``freq="auto"`` picks day, week, month, quarter or year so that the central
+    98% of the dates spans at most about 60 periods; or give ``"D"``, ``"W"``, ``"M"``, ``"Q"`` or ``"Y"``.
+    Every period with documents lists every topic (``n`` 0 included). Documents without ``published_at``
+    are left out, and so are stray ones (`toolkit.load.stray_dates`: far from the corpus's other dates);
+    ``result.attrs`` counts them (``undated``, ``stray``) and holds ``freq``.
 
     >>> topics_over_time(model, articles).head()  # doctest: +SKIP
     """
     table = _with_article_column(model, articles, "published_at")
     dated = table["published_at"].notna()
-    stamps = pd.to_datetime(table.loc[dated, "published_at"], utc=True)
-    periods = period_start(stamps, freq=freq)
-    result = _counts_by(table[dated].assign(period=periods), "period", model)
-    result.attrs["undated"] = int((~dated).sum())
-    result.attrs["freq"] = periods.attrs["freq"]
+    stray = stray_dates(table["published_at"])
+    kept = dated & ~stray
+    periods = period_start(table.loc[kept, "published_at"], freq=freq)
+    result = _counts_by(table[kept].assign(period=periods), "period", model)
+    result.attrs.update(undated=int((~dated).sum()), stray=int(stray.sum()), freq=periods.attrs["freq"])
     return result
 
 
 def topics_per_source(model: ArabicTopicModel, articles: pd.DataFrame) -> pd.DataFrame:
-    """Documents per topic per outlet: columns ``source``, ``topic``, ``topic_label``, ``n``, ``share``.
+    """Documents per topic per outlet: ``source``, ``topic``, ``topic_label``, ``n``, ``n_total``, ``share``.
 
-    ``share`` is the topic's share of the outlet's documents; every outlet lists every topic. Documents
-    without a ``source`` are left out; ``result.attrs["no_source"]`` counts them.
+    ``n_total`` counts the outlet's documents and ``share`` is the topic's share of them; every outlet
+    lists every topic. Documents without a ``source`` are left out; ``result.attrs["no_source"]`` counts
+    them.
 
     >>> topics_per_source(model, articles).head()  # doctest: +SKIP
     """
@@ -1035,7 +1037,8 @@ def _counts_by(table: pd.DataFrame, column: str, model: ArabicTopicModel) -> pd.
     topics = model.topic_info_["topic"].tolist()
     full = counts.reindex(pd.MultiIndex.from_product([groups, topics], names=[column, "topic"]), fill_value=0)
     result = full.rename("n").reset_index()
-    result["share"] = result["n"] / result.groupby(column)["n"].transform("sum")
+    result["n_total"] = result.groupby(column)["n"].transform("sum")
+    result["share"] = result["n"] / result["n_total"]
     labels = dict(zip(model.topic_info_["topic"], model.topic_info_["label"], strict=True))
     result.insert(2, "topic_label", result["topic"].map(labels).astype("string"))
     return result.sort_values([column, "topic"], ignore_index=True)

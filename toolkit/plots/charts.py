@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
@@ -59,6 +60,8 @@ ONLY_OUTLIERS = "no topic to show: every document is an outlier (topic -1)"
 NO_TOPIC_WORDS = "no words to show: the topics have no top words"
 NO_WORDS = "no words to draw: no word has a weight above zero"
 NO_TOPIC_COUNTS = "no numbers of topics compared"
+# Shares of periods with fewer stories are not drawn: they swing too far (2 stories: 50 % is 9-91 %).
+MIN_PERIOD_STORIES = 10
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class _Labels:
     title: str
     value: str
     percent: bool = False
+    note: str = ""  # under the chart: what it leaves out
 
 
 def _style(backend: str, arabic_digits: bool, font: str | Path | None) -> _Style:
@@ -260,6 +264,7 @@ def topics_over_time_chart(
     topics: list[int] | None = None,
     n_topics: int = 6,
     value: Value = "share",
+    min_stories: int = MIN_PERIOD_STORIES,
     title: str = "المواضيع عبر الزمن",
     backend: Backend = "matplotlib",
     arabic_digits: bool = False,
@@ -268,8 +273,10 @@ def topics_over_time_chart(
     """Topics over time: one line per topic (share of the period's documents, or count).
 
     ``over_time`` is ``topics_over_time``'s table (``period, topic, topic_label,
-    n, share``); without ``topics``, the ``n_topics`` largest overall, outliers
-    left out.
+    n, n_total, share``); without ``topics``, the ``n_topics`` largest overall, outliers
+    left out. Lines break where a period has no documents, shares of periods with fewer
+    than ``min_stories`` documents are not drawn, and a note under the chart says what
+    was left out (those periods, and the table's stray and undated stories).
 
     >>> over_time = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]), "topic": 0,
     ...     "topic_label": "زلزال هزة", "n": [2, 4], "share": [0.5, 0.8]})
@@ -285,8 +292,9 @@ def topics_over_time_chart(
     labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
     if reason := _why_empty((over_time, NO_DATES), (rows, none_left)):
         return _draw_empty(reason, labels, style)
-    lines = _lines_over_time(rows, series="topic_label", column="share" if value == "share" else "n")
-    return _draw_lines(lines, labels, style)
+    column = "share" if value == "share" else "n"
+    lines, note = _lines_over_time(rows, over_time.attrs, series="topic_label", column=column, min_stories=min_stories)
+    return _draw_lines(lines, replace(labels, note=note), style)
 
 
 def theme_comparison_chart(
@@ -294,6 +302,7 @@ def theme_comparison_chart(
     *,
     themes: list[str] | None = None,
     value: Value = "share",
+    min_stories: int = MIN_PERIOD_STORIES,
     title: str | None = None,
     backend: Backend = "matplotlib",
     arabic_digits: bool = False,
@@ -305,6 +314,8 @@ def theme_comparison_chart(
     theme_label, n_stories, n_total, share``); ``themes`` picks theme ids. The
     default title names the themes: "التعاون الأمني مقابل الكوارث الطبيعية عبر الزمن".
     Shares with an interval (``share_low``, ``share_high``) are drawn with a band around the line.
+    Lines break where a period has no stories, shares of periods with fewer than ``min_stories``
+    stories are not drawn, and a note under the chart says what was left out.
 
     >>> attention = pd.DataFrame({"period": ["2024-01", "2024-01"], "theme": ["security", "disaster"],
     ...     "theme_label": ["التعاون الأمني", "الكوارث الطبيعية"], "n_stories": [1, 3], "n_total": 4,
@@ -319,8 +330,9 @@ def theme_comparison_chart(
     labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
     if reason := _why_empty((attention, NO_DATES), (rows, _none_chosen("themes", themes))):
         return _draw_empty(reason, labels, style)
-    lines = _lines_over_time(rows, series="theme_label", column="share" if value == "share" else "n_stories")
-    return _draw_lines(_with_interval(lines, rows, value), labels, style)
+    column = "share" if value == "share" else "n_stories"
+    lines, note = _lines_over_time(rows, attention.attrs, series="theme_label", column=column, min_stories=min_stories)
+    return _draw_lines(lines, replace(labels, note=note), style)
 
 
 def word_cloud_chart(
@@ -416,15 +428,62 @@ def _choose_themes(attention: pd.DataFrame, themes: list[str] | None) -> pd.Data
     return attention if themes is None else attention[attention["theme"].isin(themes)]
 
 
-def _lines_over_time(rows: pd.DataFrame, *, series: str, column: str) -> pd.DataFrame:
-    """One line per ``series`` value over ``period``; shares become percents."""
-    return pd.DataFrame(
-        {
-            "x": _time_axis(rows["period"]),
-            "series": rows[series],
-            "value": _values(rows[column], column == "share"),
-        }
+def _lines_over_time(
+    rows: pd.DataFrame, attrs: dict[str, Any], *, series: str, column: str, min_stories: int
+) -> tuple[pd.DataFrame, str]:
+    """One line per ``series`` value over ``period`` (shares as percents, with their interval when the table
+    has one), broken where a period has no stories; and the note on what is not drawn.
+
+    A share of a period with fewer than ``min_stories`` stories (``n_total``) is not drawn: with 2 stories a
+    share of 50 % is anywhere between 9 % and 91 %.
+    """
+    share = column == "share"
+    lines = pd.DataFrame(
+        {"x": _time_axis(rows["period"]), "series": rows[series], "value": _values(rows[column], share)}
     )
+    lines = _with_interval(lines, rows, "share" if share else "count")
+    thin = rows["n_total"].to_numpy() < min_stories if share and "n_total" in rows else np.zeros(len(rows), bool)
+    lines.loc[thin, [c for c in ("value", "low", "high") if c in lines]] = np.nan
+    counts = (
+        (lines.loc[thin, "x"].nunique(), "period", f"with fewer than {min_stories} stories"),
+        (attrs.get("stray", 0), "stray story", "far from the other dates"),
+        (attrs.get("undated", 0), "undated story", ""),
+    )
+    notes = [f"{n:,} {_plural(n, noun)} {what}".strip() for n, noun, what in counts if n]
+    note = "Not drawn: " + "; ".join(notes) if notes else ""
+    return _with_gaps(lines, attrs.get("freq")), note
+
+
+def _plural(n: int, noun: str) -> str:
+    """``noun`` for ``n`` of it, in English.
+
+    >>> _plural(1, "stray story"), _plural(3, "stray story"), _plural(2, "period")
+    ('stray story', 'stray stories', 'periods')
+    """
+    if n == 1:
+        return noun
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
+# pandas' names of the regular grid of each period_start frequency.
+_GRID_FREQ = {"D": "D", "W": "W-MON", "M": "MS", "Q": "QS", "Y": "YS"}
+
+
+def _with_gaps(lines: pd.DataFrame, freq: str | None) -> pd.DataFrame:
+    """Every period of the grid between the first and the last, empty ones as gaps, so no line bridges them.
+
+    >>> lines = pd.DataFrame({"x": pd.to_datetime(["2024-01-01", "2024-01-03"]), "series": "s", "value": [1.0, 2]})
+    >>> _with_gaps(lines, "D")["value"].tolist()
+    [1.0, nan, 2.0]
+    """
+    if freq not in _GRID_FREQ or not pd.api.types.is_datetime64_any_dtype(lines["x"]) or lines.empty:
+        return lines
+    grid = pd.date_range(lines["x"].min(), lines["x"].max(), freq=_GRID_FREQ[freq])
+    return pd.concat(
+        rows.set_index("x").reindex(grid.union(pd.DatetimeIndex(rows["x"]))).rename_axis("x").reset_index()
+        .assign(series=name)
+        for name, rows in lines.groupby("series", sort=False)
+    )[lines.columns]  # fmt: skip
 
 
 def _with_interval(frame: pd.DataFrame, rows: pd.DataFrame, value: Value) -> pd.DataFrame:
@@ -607,10 +666,18 @@ def _lines_matplotlib(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Fi
         ax.set_ylim(bottom=0)
         if labels.percent:
             ax.yaxis.set_major_formatter(PercentFormatter(xmax=100))
+        if pd.api.types.is_datetime64_any_dtype(lines["x"]):
+            # A few ticks, each written as short as its neighbours allow (the year once, in the corner).
+            locator = AutoDateLocator(minticks=3, maxticks=8)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         _rtl_axes(ax, families, style, numbered=(ax.xaxis, ax.yaxis))
         ax.set_title(style.text(labels.title), loc="right", fontsize="x-large")
         # Beside the axes, so it never hides a line: on the left, where a right-to-left line ends.
         fig.legend(loc="outside left upper", markerfirst=False, frameon=False)
+        if labels.note:
+            # Bottom left: the date axis writes its year in the bottom right corner.
+            fig.text(0.01, 0.0, style.text(labels.note), ha="left", va="bottom", fontsize="small", color="#555555")
     return fig
 
 
@@ -722,10 +789,17 @@ def _lines_plotly(lines: pd.DataFrame, labels: _Labels, style: _Style) -> Any:
             name=style.text(series),
             error_y=_plotly_errors(rows),
         )
-    ticks = _plotly_ticks(lines["value"].to_numpy(dtype=float), style, percent=labels.percent)
+    ticks = _plotly_ticks(lines["value"].dropna().to_numpy(dtype=float), style, percent=labels.percent)
     fig.update_yaxes(side="right", rangemode="tozero", title_text=style.text(labels.value), **ticks)
     fig.update_xaxes(**_plotly_time_ticks(lines["x"], style))
-    return _plotly_layout(fig, labels, style, height=460)
+    if labels.note:
+        fig.add_annotation(
+            text=style.text(labels.note), x=0, y=-0.18, xref="paper", yref="paper", xanchor="left",
+            showarrow=False, font={"size": 12, "color": "#555555"},
+        )  # fmt: skip
+    fig = _plotly_layout(fig, labels, style, height=460)
+    # Above the plot area, right to left, so it never covers a line.
+    return fig.update_layout(legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
 
 
 def _plotly_x(x: pd.Series, style: _Style) -> list[Any]:
