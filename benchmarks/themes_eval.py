@@ -31,7 +31,8 @@ import toolkit
 from benchmarks.corpora import REPO, corpus_file, default_corpora
 from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
-from toolkit.themes import STORY_KINDS, ThemeScorer
+from toolkit.load import counted_stories
+from toolkit.themes import ThemeScorer
 
 GOLD = REPO / "benchmarks" / "themes_gold.csv"
 THEMES = ("security_cooperation", "natural_disasters")
@@ -74,7 +75,7 @@ def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
         seconds[name] = time.perf_counter() - start
         lexicon = ThemeScorer(learn=False).fit_transform(articles)
         frames.append(
-            articles[["article_id", "source", "kind"]].assign(
+            articles[["article_id", "source", "kind", "duplicate_of"]].assign(
                 corpus=name, theme=scores["theme"].to_numpy(), theme_lexicon=lexicon["theme"].to_numpy()
             )
         )
@@ -169,7 +170,7 @@ def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFra
     gold share is the weighted share of the outlet's gold stories with the theme (None where the gold
     read none of its stories); ``n_gold`` is how many were read.
     """
-    counted = stories[stories["kind"].isin(STORY_KINDS)]
+    counted = counted_stories(stories)
     with_gold = counted.merge(gold, on="article_id", how="left")
     rows = []
     for source, group in with_gold.groupby("source", sort=True):

@@ -507,7 +507,7 @@ EMPTY_CHARTS = {
     ),
     "stories per source, only headlines": (
         lambda **kw: stories_per_source_chart(ARTICLES[ARTICLES["kind"] == "headline"], **kw),
-        "no story of kind article or embedded to count (duplicates left out)",
+        "no story of kind article or embedded to count",
     ),
     "word cloud, no words": (
         lambda **kw: word_cloud_chart(WORDS.iloc[:0], **kw),

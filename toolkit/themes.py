@@ -67,7 +67,7 @@ from scipy import sparse
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError, require_columns
-from toolkit.load import period_start, stray_dates
+from toolkit.load import STORY_KINDS, counted_stories, period_start, stray_dates
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -83,7 +83,6 @@ __all__ = [
 
 DEFAULT_THRESHOLD = 0.4
 # The rows that are stories an outlet published: whole articles and the "read also" stories in them.
-STORY_KINDS = ("article", "embedded")
 CONTEXT_WEIGHT = 0.5
 # Weak supervision (see ThemeScorer): examples are stories with a lexical score of at least CONFIDENT,
 # a theme needs MIN_EXAMPLES of them (and of counter-examples) to learn its word model, and a story's
@@ -604,9 +603,10 @@ def theme_attention(
     Periods are `toolkit.load.period_start` bins (``freq``: ``"auto"``, ``"D"``, ``"W"``, ``"M"``,
     ``"Q"`` or ``"Y"``), the same as `toolkit.topics_over_time`. Stories without a date (or source)
     are left out, and so are stray dates (`toolkit.load.stray_dates`); ``result.attrs`` counts them
-    (``undated`` and ``stray``, or ``no_source``) and holds ``freq``. ``kinds`` keeps rows of those
-    kinds: by default whole articles and the "read also" stories embedded in pages (a story the outlet
-    published), not related-headline rows; None keeps all. ``themes`` gives labels for user themes.
+    (``undated`` and ``stray``, or ``no_source``) and holds ``freq``. Stories are counted as every table
+    counts them (`toolkit.load.counted_stories`): rows of ``kinds``, by default whole articles and the
+    "read also" stories embedded in pages, not related-headline rows (None keeps all), once per outlet.
+    ``themes`` gives labels for user themes.
 
     The stories are a sample of what an outlet published, so each share carries a Wilson score
     interval at ``confidence`` (``share_low``, ``share_high``; None leaves them out): with 2 stories a
@@ -627,7 +627,7 @@ def theme_attention(
     require_columns(articles, ["article_id", group])
     require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
     keys = [c.removeprefix("score_") for c in theme_scores.columns if c.startswith("score_")]
-    stories = articles if kinds is None or "kind" not in articles else articles[articles["kind"].isin(kinds)]
+    stories = counted_stories(articles, kinds=kinds)
     stories = stories[["article_id", group]].merge(theme_scores[["article_id", "theme"]], on="article_id")
     known = stories[group].notna()
     stray = stray_dates(stories[group]) if by == "period" else pd.Series(False, index=stories.index)

@@ -3,7 +3,8 @@
 `display_text` gives each renderer the string it needs (and `plotly_text` keeps
 plotly from reading scraped text as markup); the chart functions take tidy
 tables and return figures; `write_gallery` writes them all as files.
-Depends on `toolkit.arabic` (and `toolkit.errors`) only, never on the loading, topic or theme stages.
+Depends on `toolkit.arabic`, `toolkit.errors` and the loading stage's rule of what counts as a story
+(`toolkit.load.counted_stories`), never on the topic or theme stages.
 
 >>> from toolkit.plots import display_text
 >>> display_text("BBC عربي", "plotly")

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
 from toolkit.errors import require_columns
+from toolkit.load import STORY_KINDS, counted_stories
 from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
 from toolkit.plots.text import display_text, plotly_text
 
@@ -192,30 +193,29 @@ def topic_counts_chart(
 def stories_per_source_chart(
     articles: pd.DataFrame,
     *,
-    kinds: Sequence[str] | None = ("article", "embedded"),
+    kinds: Sequence[str] | None = STORY_KINDS,
     title: str = "عدد القصص لكل مصدر",
     backend: Backend = "matplotlib",
     arabic_digits: bool = False,
     font: str | Path | None = None,
 ) -> Any:
-    """Stories per source (outlet), most first; duplicates (``duplicate_of`` set) are not counted.
+    """Stories per source (outlet), most first, counted as every table counts them.
 
-    ``kinds`` keeps rows of those kinds when ``articles`` has a ``kind`` column
-    (default: whole articles and the stories embedded in them, not related
-    headlines, as ``theme_attention`` counts them); None keeps all.
+    `toolkit.load.counted_stories`: rows of ``kinds`` (default: whole articles and the
+    stories embedded in them, not related headlines; None keeps all), a story
+    repeated by the same outlet once, as ``theme_attention`` counts them.
 
-    >>> articles = pd.DataFrame({"source": ["الجزيرة", "الجزيرة", None], "duplicate_of": [None, None, None]})
+    >>> articles = pd.DataFrame({"article_id": ["a", "b", "c"], "source": ["الجزيرة", "الجزيرة", None],
+    ...     "duplicate_of": [None, None, None]})
     >>> fig = stories_per_source_chart(articles, backend="plotly")
     >>> list(fig.data[0].y), list(fig.data[0].x)
     (['الجزيرة', 'مصدر غير معروف'], [2, 1])
     """
     require_columns(articles, ["source"], name="articles")
-    rows = articles if "duplicate_of" not in articles else articles[articles["duplicate_of"].isna()]
-    if kinds is not None and "kind" in rows:
-        rows = rows[rows["kind"].isin(kinds)]
+    rows = counted_stories(articles, kinds=kinds)
     counts = rows["source"].astype("object").fillna(UNKNOWN_SOURCE).value_counts(sort=True)
     labels, style = _Labels(title, "عدد القصص"), _style(backend, arabic_digits, font)
-    none_left = NO_STORIES if kinds is None else f"no story of kind {' or '.join(kinds)} to count (duplicates left out)"
+    none_left = NO_STORIES if kinds is None else f"no story of kind {' or '.join(kinds)} to count"
     if reason := _why_empty((articles, NO_STORIES), (counts, none_left)):
         return _draw_empty(reason, labels, style)
     bars = pd.DataFrame({"panel": "", "label": counts.index, "value": counts.to_numpy()})
