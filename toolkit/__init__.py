@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "theme_by_source_chart": "toolkit.plots",
     "stories_per_source_chart": "toolkit.plots",
     "word_cloud_chart": "toolkit.plots",
+    "corpus_words": "toolkit.plots",
     "write_gallery": "toolkit.plots",
     # report: executed notebooks -> HTML
     "build_reports": "toolkit.report",

@@ -14,6 +14,7 @@ Depends on `toolkit.arabic`, `toolkit.errors` and the loading stage's rule of wh
 from __future__ import annotations
 
 from toolkit.plots.charts import (
+    corpus_words,
     stories_per_source_chart,
     theme_by_source_chart,
     theme_comparison_chart,
@@ -31,6 +32,7 @@ __all__ = [
     "BROWSER_FONTS",
     "RENDERERS",
     "arabic_font",
+    "corpus_words",
     "display_text",
     "plotly_text",
     "stories_per_source_chart",

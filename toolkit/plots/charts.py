@@ -34,6 +34,7 @@ from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
 from toolkit.plots.text import display_text, plotly_text
 
 __all__ = [
+    "corpus_words",
     "stories_per_source_chart",
     "theme_by_source_chart",
     "theme_comparison_chart",
@@ -422,6 +423,26 @@ def _topic_words(topic_info: pd.DataFrame) -> pd.DataFrame:
             "weight": rows["weights"].astype(float).to_numpy(),
         }
     )
+
+
+def corpus_words(topic_info: pd.DataFrame) -> pd.DataFrame:
+    """Each topic word weighed by how much of the corpus its topic covers: ``word, weight`` for a word cloud.
+
+    A word's weight is its c-TF-IDF weight in each topic times the topic's share of the documents,
+    summed over topics (outliers left out), so a 34-story topic cannot outweigh a 658-story one.
+
+    >>> info = pd.DataFrame({"topic": [0, 1], "size": [90, 10], "label": ["a", "b"],
+    ...     "words": [["زلزال", "هزة"], ["مباراة", "زلزال"]], "weights": [[0.5, 0.2], [0.9, 0.1]]})
+    >>> corpus_words(info).round(3).values.tolist()
+    [['زلزال', 0.46], ['هزة', 0.18], ['مباراة', 0.09]]
+    """
+    require_columns(topic_info, ["topic", "size", "label", "words", "weights"], name="topic_info (model.topic_info_)")
+    topics = topic_info[topic_info["topic"] != OUTLIER_TOPIC]
+    share = dict(zip(topics["topic"], topics["size"] / max(int(topics["size"].sum()), 1), strict=True))
+    words = _topic_words(topics)
+    weighed = words.assign(weight=words["weight"] * words["topic"].map(share))
+    totals = weighed.groupby("word", sort=False)["weight"].sum()
+    return totals.sort_values(ascending=False, kind="stable").rename_axis("word").reset_index()
 
 
 def _choose_themes(attention: pd.DataFrame, themes: list[str] | None) -> pd.DataFrame:

@@ -9,8 +9,7 @@ from typing import Any
 import pandas as pd
 
 from toolkit.plots.charts import (
-    OUTLIER_TOPIC,
-    _topic_words,
+    corpus_words,
     stories_per_source_chart,
     theme_by_source_chart,
     theme_comparison_chart,
@@ -56,8 +55,7 @@ def write_gallery(
     if topic_info is not None:
         charts["topic_sizes"] = lambda **kw: topic_sizes_chart(topic_info, **kw, **options)
         charts["topic_words"] = lambda **kw: topic_words_chart(topic_info, **kw, **options)
-        words = _topic_words(topic_info[topic_info["topic"] != OUTLIER_TOPIC])
-        charts["word_cloud"] = lambda **kw: word_cloud_chart(words, **kw)
+        charts["word_cloud"] = lambda **kw: word_cloud_chart(corpus_words(topic_info), **kw)
     if topics_over_time is not None:
         charts["topics_over_time"] = lambda **kw: topics_over_time_chart(topics_over_time, **kw, **options)
     if theme_attention is not None:
