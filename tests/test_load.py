@@ -523,3 +523,14 @@ def test_loaded_articles_merge_and_concatenate_with_their_rejections(seed_rows) 
     assert len(merged) == len(seed_rows)
     assert len(pd.concat([seed_rows, seed_rows])) == 2 * len(seed_rows)
     assert rejections(merged).empty
+
+
+def test_an_export_whose_dates_no_column_gave_says_so(tmp_path):
+    # A partial column_map: the text is mapped, the date column («date_of_publication») is not.
+    export = tmp_path / "mine.csv"
+    export.write_text("id,body,date_of_publication\nx1,ضرب زلزال قوي جزيرة سومطرة,2024-05-01\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"mine\.csv: no story has a date: no column was read as published_at"):
+        articles = toolkit.load_articles(export, column_map={"text": "body"}, progress=False)
+    assert articles["published_at"].isna().all()
+    dated = toolkit.load_articles(export, column_map={"text": "body", "published_at": "date_of_publication"})
+    assert str(dated["published_at"].iloc[0].date()) == "2024-05-01"

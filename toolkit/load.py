@@ -1615,6 +1615,24 @@ def _date_notes(rows: list[dict[str, Any]], times: pd.Series) -> list[tuple[str,
     ]
 
 
+# Exports: files whose rows are records with named fields, where a date is a column (a page's is in its text).
+_EXPORT_KINDS = ("json", "jsonl", "csv", "tsv", "parquet")
+
+
+def _undated_exports(rows: list[dict[str, Any]]) -> list[str]:
+    """The exports none of whose records gave a date: most often a date column nobody mapped.
+
+    >>> _undated_exports([{"origin": "x.csv:1", "published_at": None}, {"origin": "page.txt", "published_at": None},
+    ...     {"origin": "y.jsonl:1", "published_at": 0}])
+    ['x.csv']
+    """
+    dated: dict[str, bool] = {}
+    for row in rows:
+        file = str(row["origin"]).rsplit(":", 1)[0]
+        dated[file] = dated.get(file, False) or row["published_at"] is not None
+    return sorted(file for file, any_date in dated.items() if not any_date and _file_kind(Path(file)) in _EXPORT_KINDS)
+
+
 def _unique_id(article_id: str, used: set[str]) -> str:
     candidate, number = article_id, 1
     while candidate in used:
@@ -1723,6 +1741,12 @@ def _load_articles(
         raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
     articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words), _Texts.joined(texts)))
     notes.extend(_date_notes(rows, articles["published_at"]))
+    for file in _undated_exports(rows):
+        warnings.warn(
+            f"{file}: no story has a date: no column was read as published_at (tried "
+            f"{', '.join(DEFAULT_COLUMNS['published_at'])}); name yours with column_map={{'published_at': ...}}",
+            stacklevel=3,
+        )
     articles.attrs["rejections"] = _listed(rejections, _REJECTION_COLUMNS)
     articles.attrs["notes"] = _listed(notes, _NOTE_COLUMNS)
     if rejections:
