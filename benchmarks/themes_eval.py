@@ -31,7 +31,7 @@ import toolkit
 from benchmarks.corpora import REPO, corpus_file, default_corpora
 from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
-from toolkit.load import counted_stories
+from toolkit.stories import counted_stories
 from toolkit.themes import ThemeScorer
 
 GOLD = REPO / "benchmarks" / "themes_gold.csv"

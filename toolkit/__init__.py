@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     # load: pages and exports -> articles DataFrame
     "load_articles": "toolkit.load",
     "rejections": "toolkit.load",
+    "counted_stories": "toolkit.stories",
     "notes": "toolkit.load",
     "period_start": "toolkit.load",
     "ARTICLE_COLUMNS": "toolkit.load",

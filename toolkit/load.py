@@ -107,10 +107,8 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "DEFAULT_COLUMNS",
     "KINDS",
-    "STORY_KINDS",
     "BoilerplateRules",
     "boilerplate_rules",
-    "counted_stories",
     "load_articles",
     "read_articles",
     "save_articles",
@@ -141,8 +139,6 @@ ARTICLE_COLUMNS: Mapping[str, Any] = MappingProxyType(
     }
 )
 KINDS = ("article", "embedded", "headline")
-# What every table and chart counts as a story an outlet published: whole articles and "read also" stories.
-STORY_KINDS = ("article", "embedded")
 _REJECTION_COLUMNS = ("origin", "reason")
 _NOTE_COLUMNS = ("origin", "note")
 
@@ -286,28 +282,6 @@ def _listed(pairs: Sequence[tuple[str, str]], columns: tuple[str, str]) -> list[
 
 # (pandas period, longest span in days for which it gives at most about 60 periods)
 _PERIODS = (("D", 60), ("W", 7 * 60), ("M", 5 * 366), ("Q", 15 * 366))
-
-
-def counted_stories(articles: pd.DataFrame, *, kinds: Sequence[str] | None = STORY_KINDS) -> pd.DataFrame:
-    """The rows every table and chart counts: the stories each outlet published, once each.
-
-    Rows of ``kinds`` (default `STORY_KINDS`: whole articles and the "read also" stories embedded in
-    pages; related-headline rows are not stories unless asked; None keeps every kind), less a row that
-    repeats an earlier story of the same outlet (``duplicate_of`` a row with the same ``source``: a page
-    scraped twice). A story another outlet republished counts for both: each outlet published it.
-
-    >>> articles = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "source": ["X", "X", "Y", "X"],
-    ...     "kind": ["article", "article", "article", "headline"], "duplicate_of": [None, "a", "a", None]})
-    >>> counted_stories(articles)["article_id"].tolist()
-    ['a', 'c']
-    """
-    rows = articles if kinds is None or "kind" not in articles else articles[articles["kind"].isin(kinds)]
-    if "duplicate_of" not in rows or "source" not in rows:
-        return rows
-    source_of = dict(zip(articles["article_id"], articles["source"], strict=True))
-    original_source = rows["duplicate_of"].map(source_of)
-    repeats = rows["duplicate_of"].notna() & (original_source == rows["source"]).fillna(False).astype(bool)
-    return rows[~repeats.to_numpy()]
 
 
 def stray_dates(published_at: pd.Series) -> pd.Series:

@@ -67,7 +67,8 @@ from scipy import sparse
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError, require_columns
-from toolkit.load import STORY_KINDS, counted_stories, period_start, stray_dates
+from toolkit.load import period_start, stray_dates
+from toolkit.stories import STORY_KINDS, counted_stories
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -604,7 +605,7 @@ def theme_attention(
     ``"Q"`` or ``"Y"``), the same as `toolkit.topics_over_time`. Stories without a date (or source)
     are left out, and so are stray dates (`toolkit.load.stray_dates`); ``result.attrs`` counts them
     (``undated`` and ``stray``, or ``no_source``) and holds ``freq``. Stories are counted as every table
-    counts them (`toolkit.load.counted_stories`): rows of ``kinds``, by default whole articles and the
+    counts them (`toolkit.stories.counted_stories`): rows of ``kinds``, by default whole articles and the
     "read also" stories embedded in pages, not related-headline rows (None keeps all), once per outlet.
     ``themes`` gives labels for user themes.
 

@@ -4,7 +4,7 @@
 plotly from reading scraped text as markup); the chart functions take tidy
 tables and return figures; `write_gallery` writes them all as files.
 Depends on `toolkit.arabic`, `toolkit.errors` and the loading stage's rule of what counts as a story
-(`toolkit.load.counted_stories`), never on the topic or theme stages.
+(`toolkit.stories.counted_stories`, pandas only), never on the loading, topic or theme stages.
 
 >>> from toolkit.plots import display_text
 >>> display_text("BBC عربي", "plotly")

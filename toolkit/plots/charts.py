@@ -29,9 +29,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
 from toolkit.errors import require_columns
-from toolkit.load import STORY_KINDS, counted_stories
 from toolkit.plots.fonts import BROWSER_FONTS, arabic_font, font_family
 from toolkit.plots.text import display_text, plotly_text
+from toolkit.stories import STORY_KINDS, counted_stories
 
 __all__ = [
     "corpus_words",
@@ -202,7 +202,7 @@ def stories_per_source_chart(
 ) -> Any:
     """Stories per source (outlet), most first, counted as every table counts them.
 
-    `toolkit.load.counted_stories`: rows of ``kinds`` (default: whole articles and the
+    `toolkit.stories.counted_stories`: rows of ``kinds`` (default: whole articles and the
     stories embedded in them, not related headlines; None keeps all), a story
     repeated by the same outlet once, as ``theme_attention`` counts them.
 
