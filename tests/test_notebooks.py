@@ -15,7 +15,10 @@ from test_report import sample_report
 from toolkit.report import NOTEBOOKS_DIR, build_reports
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
-PARAMETERS = ["data", "unit", "embedding", "themes_file", "output_dir"]
+PARAMETERS = [
+    "data", "column_map", "articles_file", "since", "until", "sources", "unit", "n_topics", "embedding", "seed",
+    "model_dir", "themes_file", "theme_scores_file", "output_dir",
+]  # fmt: skip
 
 
 def _read(path: Path) -> nbformat.NotebookNode:

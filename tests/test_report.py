@@ -281,9 +281,18 @@ def test_each_report_shows_its_settings_once_and_no_parameters_cell(sample):
         settings = {name: value for name, value, _ in _settings(page)}
         assert settings == {
             "data": str(REPO / "data" / "raw"),
-            "unit": "paragraph",
+            "column_map": "—",
+            "articles_file": "None",
+            "since": "None",
+            "until": "None",
+            "sources": "—",
+            "unit": "article",
+            "n_topics": "auto",
             "embedding": "tfidf",
+            "seed": "42",
+            "model_dir": "None",
             "themes_file": "None",
+            "theme_scores_file": "None",
             "output_dir": str(sample),
         }
         assert "Parameters" not in page, notebook.stem  # neither the notebook's cell nor papermill's
@@ -389,4 +398,215 @@ def test_report_on_missing_data_exits_2_naming_it(tmp_path, capsys):
     missing = tmp_path / "no-such-folder"
     assert main(["report", "--data", str(missing), "-o", str(tmp_path / "out")]) == 2
     assert capsys.readouterr().err == f"toolkit report: error: {missing}: no such file, folder or glob match\n"
+    assert not (tmp_path / "out").exists()
+
+
+# ---- `toolkit report` and `toolkit gallery` with a user's own settings -------------------------------------
+
+# A user's export whose column names no default mapping knows (raqm, jarida, yawm, unwan, matn), and its map.
+OWN_CSV = REPO / "docs" / "examples" / "stories.csv"
+OWN_COLUMN_MAP = REPO / "docs" / "examples" / "column-map.toml"
+KEPT_OUTLETS = ["الجزيرة", "بي بي سي عربي"]
+# Labels no fit would give: a report that shows them used the saved model.
+SAVED_LABELS = {0: "موضوع محفوظ أول", 1: "موضوع محفوظ ثان", 2: "موضوع محفوظ ثالث"}
+SAVED_SCORE = 0.777
+
+
+@pytest.fixture(scope="session")
+def own_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A user's themes file, and a column map file for two of the CSV's columns (the others go on the command line)."""
+    folder = tmp_path_factory.mktemp("own")
+    (folder / "columns.toml").write_text('published_at = "yawm"\nsource = "jarida"\n', encoding="utf-8")
+    themes = folder / "my-themes.toml"
+    themes.write_text((REPO / "docs" / "examples" / "elections.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    return {"columns": folder / "columns.toml", "themes": themes, "folder": folder}
+
+
+@pytest.fixture(scope="session")
+def own_report(own_files: dict[str, Path]) -> Path:
+    """`toolkit report` on the CSV with every setting given on the command line."""
+    output = own_files["folder"] / "report"
+    argv = [
+        "report", "--data", str(OWN_CSV), "-o", str(output),
+        "--column-map", "article_id=raqm,text=matn,title=unwan", "--column-map", str(own_files["columns"]),
+        "--themes", str(own_files["themes"]), "--unit", "paragraph", "--n-topics", "3", "--seed", "7",
+        "--since", "2024-01-01", "--until", "2024-02-29", "--source", KEPT_OUTLETS[0], "--source", KEPT_OUTLETS[1],
+    ]  # fmt: skip
+    assert main(argv) == 0
+    return output
+
+
+def _executed(report: Path, stem: str) -> nbformat.NotebookNode:
+    return nbformat.read(report / "notebooks" / f"{stem}.ipynb", as_version=4)
+
+
+def _cell_outputs(notebook: nbformat.NotebookNode, call: str) -> list[dict]:
+    """The outputs of the code cell that makes ``call``."""
+    (cell,) = [cell for cell in notebook.cells if cell.cell_type == "code" and call in cell.source]
+    return cell.outputs
+
+
+def _cell_html(notebook: nbformat.NotebookNode, call: str) -> str:
+    return "".join(o.data["text/html"] for o in _cell_outputs(notebook, call) if "text/html" in o.get("data", {}))
+
+
+def _chart_title(notebook: nbformat.NotebookNode, call: str) -> str:
+    (chart,) = [o.data[_PLOTLY] for o in _cell_outputs(notebook, call) if _PLOTLY in o.get("data", {})]
+    return chart["layout"]["title"]["text"]
+
+
+_PLOTLY = "application/vnd.plotly.v1+json"
+
+
+def test_report_with_a_user_themes_file_shows_the_users_theme(own_report, own_files):
+    page = (own_report / "03-themes.html").read_text(encoding="utf-8")
+    assert dict((name, value) for name, value, _ in _settings(page))["themes_file"] == str(own_files["themes"])
+    executed = _executed(own_report, "03-themes")
+    assert "الانتخابات" in _cell_html(executed, "toolkit.rtl_table(themes.values())")
+    assert '<th dir="auto">score_elections</th>' in _cell_html(executed, "scores.merge(")
+    assert "الانتخابات" in _chart_title(executed, "theme_comparison_chart")
+
+
+def test_report_maps_the_columns_of_a_csv_and_keeps_the_dates_and_outlets_asked_for(own_report):
+    page = (own_report / "01-load-and-clean.html").read_text(encoding="utf-8")
+    settings = {name: value for name, value, _ in _settings(page)}
+    assert settings["column_map"] == "article_id=raqm, text=matn, title=unwan, published_at=yawm, source=jarida"
+    assert (settings["since"], settings["until"], settings["sources"]) == (
+        "2024-01-01",
+        "2024-02-29",
+        "الجزيرة, بي بي سي عربي",
+    )
+    stories = _cell_html(_executed(own_report, "01-load-and-clean"), "articles[[")
+    csv = pd.read_csv(OWN_CSV)
+    kept = csv[csv["jarida"].isin(KEPT_OUTLETS) & (csv["yawm"] <= "2024-02-29")]["unwan"]
+    assert len(kept) == 14 and all(f">{title}<" in stories for title in kept)
+    assert ">تسونامي اليابان<" not in stories and ">مناورات بحرية<" not in stories  # after --until, another outlet
+    assert ">2024-01-05 00:00<" in stories  # the date came through the map file
+
+
+def test_unit_and_number_of_topics_reach_the_topic_report_and_its_headings(own_report):
+    page = (own_report / "02-topic-model.html").read_text(encoding="utf-8")
+    settings = {name: value for name, value, _ in _settings(page)}
+    assert (settings["unit"], settings["n_topics"], settings["seed"]) == ("paragraph", "3", "7")
+    executed = _executed(own_report, "02-topic-model")
+    (fit,) = [o.text for o in _cell_outputs(executed, "toolkit.fit_topics(") if o.output_type == "stream"]
+    assert "topics: 14 paragraphs" in fit and "3 topics" in fit
+    topics = _cell_html(executed, 'columns={"size": titles["count"]}')
+    assert '<th dir="auto">paragraphs</th>' in topics and topics.count("<tr>") == 1 + 3
+    assert _chart_title(executed, "topic_sizes_chart") == "عدد الفقرات في كل موضوع"
+    assert _chart_title(executed, "topics_over_time_chart") == "حصة كل موضوع من الفقرات عبر الزمن"
+
+
+def test_the_topic_report_counts_stories_by_default(sample):
+    executed = _executed(sample, "02-topic-model")
+    assert '<th dir="auto">stories</th>' in _cell_html(executed, 'columns={"size": titles["count"]}')
+    assert _chart_title(executed, "topic_sizes_chart") == "عدد القصص في كل موضوع"
+
+
+@pytest.fixture(scope="session")
+def saved_outputs(own_files: dict[str, Path]) -> dict[str, Path]:
+    """The CSV cleaned, topics fitted and renamed, themes scored, each saved as `toolkit clean|topics|themes` do.
+
+    The saved scores are all set to `SAVED_SCORE` and the topics renamed to `SAVED_LABELS`: neither a new
+    scoring nor a refit could give them.
+    """
+    from toolkit.load import read_articles
+    from toolkit.topics import fit_topics
+
+    folder = own_files["folder"] / "saved"
+    articles = folder / "articles.parquet"
+    assert main(["clean", str(OWN_CSV), "--column-map", str(OWN_COLUMN_MAP), "-o", str(articles)]) == 0
+    model = fit_topics(read_articles(articles), n_topics=3, verbose=False).set_topic_labels(SAVED_LABELS)
+    model.save(folder / "model")
+    scores = folder / "themes.parquet"
+    assert main(["themes", str(articles), "--themes", str(own_files["themes"]), "-o", str(scores)]) == 0
+    table = pd.read_parquet(scores)
+    table[[c for c in table.columns if c.startswith("score_")]] = SAVED_SCORE
+    table.to_parquet(scores, index=False)
+    return {"articles": articles, "model": folder / "model", "scores": scores}
+
+
+def test_a_report_from_saved_outputs_uses_them_without_refitting_or_rescoring(saved_outputs, own_files):
+    output = own_files["folder"] / "saved-report"
+    argv = ["report", "--articles", str(saved_outputs["articles"]), "--model", str(saved_outputs["model"])]
+    argv += ["--theme-scores", str(saved_outputs["scores"]), "--themes", str(own_files["themes"]), "-o", str(output)]
+    assert main(argv) == 0
+    settings = {name: value for name, value, _ in _settings((output / "02-topic-model.html").read_text("utf-8"))}
+    assert settings["model_dir"] == str(saved_outputs["model"])
+    assert (settings["articles_file"], settings["data"]) == (str(saved_outputs["articles"]), "—")
+    topics = _executed(output, "02-topic-model")
+    (loaded,) = [o.text for o in _cell_outputs(topics, "toolkit.load_topic_model(") if o.output_type == "stream"]
+    assert loaded.startswith(f"saved model {saved_outputs['model']}, not refitted: topics: 16 articles")
+    shown = _cell_html(topics, 'columns={"size": titles["count"]}')
+    assert [label for label in SAVED_LABELS.values() if f">{label}<" in shown] == list(SAVED_LABELS.values())
+    assert not (output / "topic-model").exists()  # the saved model is not copied
+    scores = _cell_html(_executed(output, "03-themes"), "scores.merge(")
+    assert scores.count(f">{SAVED_SCORE}<") == 16 * 3  # every story, every theme: as saved
+    assert f"<code>{saved_outputs['articles']}</code>" in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_gallery_draws_from_a_saved_model_and_saved_theme_scores(saved_outputs, own_files, capsys):
+    output = own_files["folder"] / "gallery"
+    argv = ["gallery", "--articles", str(saved_outputs["articles"]), "--model", str(saved_outputs["model"])]
+    argv += ["--theme-scores", str(saved_outputs["scores"]), "--themes", str(own_files["themes"])]
+    assert main([*argv, "--source", KEPT_OUTLETS[0], "-o", str(output)]) == 0
+    assert "topic_sizes.png" in capsys.readouterr().out
+    sizes = (output / "topic_sizes.html").read_text(encoding="utf-8")
+    assert all(json.dumps(label)[1:-1] in sizes or label in sizes for label in SAVED_LABELS.values())
+    by_source = (output / "themes_by_source.html").read_text(encoding="utf-8")
+    assert "الانتخابات" in by_source or json.dumps("الانتخابات")[1:-1] in by_source
+    assert KEPT_OUTLETS[1] not in by_source and json.dumps(KEPT_OUTLETS[1])[1:-1] not in by_source
+
+
+def test_report_options_reach_build_reports_as_notebook_parameters(monkeypatch, tmp_path, own_files):
+    import toolkit.report
+
+    calls = []
+    monkeypatch.setattr(toolkit.report, "build_reports", lambda data, **kwargs: calls.append((data, kwargs)) or [])
+    argv = ["report", "--data", "x.csv", "--embedding", "some/model", "--seed", "3", "--n-topics", "auto"]
+    assert main([*argv, "--column-map", str(own_files["columns"]), "--self-contained", "-o", str(tmp_path)]) == 0
+    ((data, kwargs),) = calls
+    assert data == ["x.csv"] and kwargs["self_contained"] is True and kwargs["hide_code"] is False
+    assert kwargs["parameters"] == {
+        "column_map": {"published_at": "yawm", "source": "jarida"},
+        "embedding": "some/model",
+        "seed": 3,
+        "n_topics": "auto",
+    }
+
+
+def test_a_report_subcommand_typo_gives_the_report_usage_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--dta", "data/raw"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: toolkit report ") and "--themes FILE" in err
+    assert err.endswith("toolkit report: error: unrecognized arguments: --dta data/raw\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--model", "m", "--unit", "paragraph"],
+            "--unit: a saved model (--model) keeps the options it was fitted with",
+        ),
+        (["--since", "2024-03-01", "--until", "2024-02-01"], "--until 2024-02-01 is before --since 2024-03-01"),
+        (["--since", "1 March"], "argument --since: expected a date as YYYY-MM-DD, not '1 March'"),
+        (["--articles", "a.parquet", "--column-map", "text=body"], "--column-map: saved articles (--articles)"),
+        (["--articles", "a.parquet", "--data", "x"], "argument --data: not allowed with argument --articles"),
+    ],
+)
+def test_report_settings_that_cannot_go_together_are_usage_errors(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", *argv])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: toolkit report ") and message in err
+
+
+def test_a_column_map_naming_an_unknown_field_exits_2_before_any_notebook_runs(tmp_path, capsys):
+    argv = ["report", "--data", str(SEED_PAGE), "--column-map", "txt=body", "-o", str(tmp_path / "out")]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("toolkit report: error: --column-map: unknown field 'txt' (fields: ")
     assert not (tmp_path / "out").exists()

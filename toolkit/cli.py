@@ -9,14 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from toolkit.errors import InputError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # argparse would show the top-level usage; the subcommand's says what it takes
+        args.subparser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
     except (InputError, FileNotFoundError, IsADirectoryError, NotADirectoryError) as err:
@@ -40,14 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     clean = sub.add_parser("clean", help="load and clean pages or exports into an articles Parquet file")
     clean.add_argument("inputs", nargs="+", help="files, folders or globs (txt, html, json, jsonl, csv, parquet)")
     clean.add_argument("-o", "--output", type=Path, default=Path("data/processed/articles.parquet"))
-    clean.add_argument(
-        "--column",
-        action="append",
-        default=[],
-        metavar="FIELD=NAME",
-        help="map an export's column to an article field, e.g. --column text=body (repeatable)",
-    )
-    clean.set_defaults(run=_cmd_clean)
+    _add_column_map(clean)
+    clean.set_defaults(run=_cmd_clean, subparser=clean)
 
     topics = sub.add_parser("topics", help="fit an Arabic topic model on an articles Parquet file")
     topics.add_argument("articles", type=Path)
@@ -58,35 +56,201 @@ def _parser() -> argparse.ArgumentParser:
     )
     topics.add_argument("--n-topics", default="auto", help="number of topics or 'auto'")
     topics.add_argument("--seed", type=int, default=42)
-    topics.set_defaults(run=_cmd_topics)
+    topics.set_defaults(run=_cmd_topics, subparser=topics)
 
     themes = sub.add_parser("themes", help="score every story against the themes")
     themes.add_argument("articles", type=Path)
     themes.add_argument("-o", "--output", type=Path, default=Path("data/processed/themes.parquet"))
     themes.add_argument("--themes", type=Path, default=None, help="a themes TOML file (default: the built-in themes)")
     themes.add_argument("--threshold", type=float, default=None, help="minimum score for a story to get a theme")
-    themes.set_defaults(run=_cmd_themes)
+    themes.set_defaults(run=_cmd_themes, subparser=themes)
 
-    gallery = sub.add_parser("gallery", help="write every chart as PNG for the given data")
-    gallery.add_argument("inputs", nargs="+")
+    gallery = sub.add_parser(
+        "gallery",
+        help="write every chart as PNG and HTML for the given data",
+        description="Write every chart as PNG and HTML: topics fitted (or a saved model) and themes scored "
+        "(or saved scores) on the inputs, or on a saved articles file.",
+    )
+    inputs = gallery.add_mutually_exclusive_group()
+    inputs.add_argument("inputs", nargs="*", default=[], help="files, folders or globs to load (or give --articles)")
     gallery.add_argument("-o", "--output", type=Path, default=Path("reports/figures"))
-    gallery.set_defaults(run=_cmd_gallery)
+    _add_settings(gallery, inputs)
+    gallery.set_defaults(run=_cmd_gallery, subparser=gallery)
 
-    report = sub.add_parser("report", help="execute the notebooks on the data and export HTML reports")
-    report.add_argument("--data", nargs="+", default=["data/raw"], help="inputs for the notebooks (default: data/raw)")
+    report = sub.add_parser(
+        "report",
+        help="execute the notebooks on the data and export HTML reports",
+        description="Execute the notebooks on the data and export HTML reports. Every setting below reaches "
+        "the notebooks; one left out keeps the notebooks' default (shown in each report's settings table).",
+        epilog="example: toolkit report --data my-export.csv --column-map text=body,published_at=date "
+        "--themes my-themes.toml --unit article --n-topics 20 --since 2024-01-01",
+    )
+    inputs = report.add_mutually_exclusive_group()
+    inputs.add_argument("--data", nargs="+", help="inputs for the notebooks to load (default: data/raw; or --articles)")
     report.add_argument("-o", "--output", type=Path, default=Path("reports"))
     report.add_argument("--hide-code", action="store_true", help="leave code cells out of the HTML")
-    report.set_defaults(run=_cmd_report)
+    report.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="put plotly.js inside each HTML file (about 5 MB more each) instead of one shared copy beside them",
+    )
+    _add_settings(report, inputs)
+    report.set_defaults(run=_cmd_report, subparser=report)
     return parser
 
 
-def _column_map(pairs: list[str]) -> dict[str, str]:
+def _add_column_map(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--column-map",
+        "--column",
+        dest="column_map",
+        action="append",
+        default=[],
+        metavar="MAP",
+        help="export columns for article fields: FIELD=NAME pairs, comma-separated "
+        "(--column-map text=body,published_at=date), or a .toml or .json file of them "
+        '(text = "body" / {"text": "body"}); repeatable, later ones win. Fields: '
+        "article_id, text, title, published_at, source, url, tags, category",
+    )
+
+
+def _add_settings(parser: argparse.ArgumentParser, inputs: argparse._MutuallyExclusiveGroup) -> None:
+    """The settings `toolkit report` and `toolkit gallery` share: every option of the API's stages.
+
+    ``inputs`` holds the command's inputs to load; ``--articles`` joins it, as the other way in.
+    Each setting defaults to None (left out): the report's notebooks and the API then use their own
+    defaults, so those are written in one place.
+    """
+    data = parser.add_argument_group("stories")
+    inputs.add_argument(
+        "--articles",
+        type=Path,
+        metavar="FILE",
+        help="an articles Parquet file saved by `toolkit clean`: read, not loaded again",
+    )
+    _add_column_map(data)
+    data.add_argument(
+        "--since", type=_iso_date, metavar="DATE", help="keep stories published on or after this date (YYYY-MM-DD)"
+    )
+    data.add_argument(
+        "--until", type=_iso_date, metavar="DATE", help="keep stories published on or before this date (YYYY-MM-DD)"
+    )
+    data.add_argument(
+        "--source", dest="sources", action="append", metavar="OUTLET", help="keep this outlet's stories (repeatable)"
+    )
+    topics = parser.add_argument_group("topics", "fit options; with --model, the saved model's own apply")
+    topics.add_argument(
+        "--model", type=Path, metavar="DIR", help="a topic model folder saved by `toolkit topics`: used, not refitted"
+    )
+    topics.add_argument(
+        "--unit", choices=["article", "paragraph"], help="what the topic model counts and clusters (default: article)"
+    )
+    topics.add_argument("--n-topics", metavar="N|auto", help="number of topics, or 'auto' (the default)")
+    topics.add_argument(
+        "--embedding", metavar="NAME_OR_PATH", help="'tfidf' (default, offline) or a sentence-transformers name/path"
+    )
+    topics.add_argument("--seed", type=int, metavar="N", help="random seed of the topic model (default: 42)")
+    themes = parser.add_argument_group("themes")
+    themes.add_argument("--themes", type=Path, metavar="FILE", help="a themes TOML file, added to the built-in themes")
+    themes.add_argument(
+        "--theme-scores",
+        type=Path,
+        metavar="FILE",
+        help="theme scores saved by `toolkit themes`: used, not scored again",
+    )
+
+
+def _iso_date(text: str) -> str:
+    """An ISO date (or date and time), kept as written: the notebooks take it as text."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+    return text
+
+
+# The fit options of `fit_topics` among the settings: a saved model (--model) has its own.
+_FIT_OPTIONS = ("unit", "n_topics", "embedding", "seed")
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings given, under the notebooks' parameter names; those left out are not in the result.
+
+    >>> _settings(_parser().parse_args(["report", "--unit", "paragraph", "--source", "الجزيرة"]))
+    {'sources': ['الجزيرة'], 'unit': 'paragraph'}
+    """
+    if args.model is not None:
+        given = [f"--{name.replace('_', '-')}" for name in _FIT_OPTIONS if getattr(args, name) is not None]
+        if given:
+            args.subparser.error(f"{', '.join(given)}: a saved model (--model) keeps the options it was fitted with")
+    if args.articles is not None and args.column_map:
+        args.subparser.error("--column-map: saved articles (--articles) were mapped when `toolkit clean` read them")
+    if args.since and args.until and datetime.fromisoformat(args.until) < datetime.fromisoformat(args.since):
+        args.subparser.error(f"--until {args.until} is before --since {args.since}")
+    settings = {
+        "column_map": _column_map(args.column_map) if args.column_map else None,
+        "articles_file": args.articles,
+        "since": args.since,
+        "until": args.until,
+        "sources": args.sources,
+        "unit": args.unit,
+        "n_topics": None if args.n_topics is None else _n_topics(args.n_topics),
+        "embedding": args.embedding,
+        "seed": args.seed,
+        "model_dir": args.model,
+        "themes_file": args.themes,
+        "theme_scores_file": args.theme_scores,
+    }
+    return {
+        name: str(value) if isinstance(value, Path) else value for name, value in settings.items() if value is not None
+    }
+
+
+def _n_topics(text: str) -> int | str:
+    if text != "auto" and not (text.isdigit() and int(text) > 0):
+        raise InputError("--n-topics", f"expected 'auto' or a whole number of at least 1, not {text!r}")
+    return text if text == "auto" else int(text)
+
+
+def _column_map(values: list[str]) -> dict[str, str]:
+    """``--column-map`` values as one mapping: ``FIELD=NAME`` pairs (comma-separated), or a .toml/.json file.
+
+    >>> _column_map(["text=body,published_at=date", "title=headline"])
+    {'text': 'body', 'published_at': 'date', 'title': 'headline'}
+    """
+    mapping: dict[str, str] = {}
+    for value in values:
+        mapping.update(_column_map_file(Path(value)) if value.lower().endswith((".toml", ".json")) else _pairs(value))
+    from toolkit.load import DEFAULT_COLUMNS  # checked here: a typo fails now, not after the notebooks start
+
+    unknown = sorted(set(mapping) - set(DEFAULT_COLUMNS))
+    if unknown:
+        raise InputError("--column-map", f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
+    return mapping
+
+
+def _pairs(value: str) -> dict[str, str]:
     mapping = {}
-    for pair in pairs:
-        field, sep, name = pair.partition("=")
+    for pair in value.split(","):
+        field, sep, name = (part.strip() for part in pair.partition("="))
         if not sep or not field or not name:
-            raise InputError(pair, "--column takes FIELD=NAME, e.g. text=body")
+            raise InputError(pair, "--column-map takes FIELD=NAME pairs, e.g. text=body,published_at=date")
         mapping[field] = name
+    return mapping
+
+
+def _column_map_file(path: Path) -> dict[str, str]:
+    """A column map file: a TOML table or JSON object of field = column name."""
+    import json
+    import tomllib
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        mapping = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+        raise InputError(path, f"not a column map ({err})") from err
+    if not isinstance(mapping, dict) or not all(isinstance(name, str) for name in mapping.values()):
+        raise InputError(path, 'a column map is field = "column name" lines (TOML) or {"field": "column"} (JSON)')
     return mapping
 
 
@@ -97,7 +261,7 @@ def _cmd_clean(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejections and notes are counted below and written beside the output
-        articles = load_articles(args.inputs, column_map=_column_map(args.column), progress=True)
+        articles = load_articles(args.inputs, column_map=_column_map(args.column_map), progress=True)
     rejections_path = save_articles(articles, args.output)
     notes_path = args.output.with_name(f"{args.output.stem}.notes.csv")
     rejected, noted = len(articles.attrs["rejections"]), len(articles.attrs["notes"])
@@ -115,9 +279,7 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     from toolkit.load import read_articles
     from toolkit.topics import fit_topics
 
-    if args.n_topics != "auto" and not (args.n_topics.isdigit() and int(args.n_topics) > 0):
-        raise InputError("--n-topics", f"expected 'auto' or a whole number of at least 1, not {args.n_topics!r}")
-    n_topics = args.n_topics if args.n_topics == "auto" else int(args.n_topics)
+    n_topics = _n_topics(args.n_topics)
     if not args.articles.is_file():
         raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
     model = fit_topics(
@@ -145,21 +307,34 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 
 def _cmd_gallery(args: argparse.Namespace) -> int:
-    from toolkit.load import load_articles
+    if not args.inputs and args.articles is None:
+        args.subparser.error("give the inputs to load, or --articles FILE")
+    settings = _settings(args)  # usage errors before the stages' slow imports
+    from toolkit.load import load_articles, read_articles
     from toolkit.plots import write_gallery
-    from toolkit.themes import score_themes, theme_attention
-    from toolkit.topics import fit_topics, topics_over_time
+    from toolkit.report import read_theme_scores, select_articles
+    from toolkit.themes import load_themes, score_themes, theme_attention
+    from toolkit.topics import fit_topics, load_topic_model, topics_over_time
 
-    articles = load_articles(args.inputs)
-    model = fit_topics(articles)
-    scores = score_themes(articles)
+    if args.articles is not None:
+        articles = read_articles(args.articles)
+    else:
+        articles = load_articles(args.inputs, column_map=settings.get("column_map"))
+    articles = select_articles(articles, since=args.since, until=args.until, sources=args.sources)
+    if args.model is not None:
+        model = load_topic_model(args.model)
+    else:
+        model = fit_topics(articles, **{name: settings[name] for name in _FIT_OPTIONS if name in settings})
+    themes = load_themes(args.themes)
+    scores = read_theme_scores(args.theme_scores) if args.theme_scores else score_themes(articles, themes=themes)
     written = write_gallery(
         articles,
         output_dir=args.output,
         topic_info=model.topic_info_,
         topics_over_time=topics_over_time(model, articles),
-        theme_attention=theme_attention(articles, scores),
-        theme_attention_by_source=theme_attention(articles, scores, by="source"),
+        theme_attention=theme_attention(articles, scores, themes=themes),
+        theme_attention_by_source=theme_attention(articles, scores, by="source", themes=themes),
+        unit=model.settings_["unit"],
     )
     print(f"wrote {len(written)} files to {args.output}: {', '.join(p.name for p in written if p.suffix == '.png')}")
     return 0
@@ -168,7 +343,16 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from toolkit.report import build_reports  # papermill and nbconvert load only for this command
 
-    reports = build_reports(args.data, output_dir=args.output, hide_code=args.hide_code)
+    settings = _settings(args)
+    # Saved articles replace the inputs; without either, the bundled default folder is loaded.
+    data = args.data or (None if args.articles is not None else ["data/raw"])
+    reports = build_reports(
+        data,
+        output_dir=args.output,
+        hide_code=args.hide_code,
+        self_contained=args.self_contained,
+        parameters=settings,
+    )
     print(f"wrote {len(reports)} reports; open {args.output / 'index.html'}")
     return 0
 

@@ -6,6 +6,8 @@ exports each to HTML that opens offline from a file, and writes an ``index.html`
 Each report opens with a table of the settings it ran with (the parameters cells are not shown);
 the reports share one copy of plotly.js beside them, or carry it inside with ``self_contained``.
 ``rtl_table`` is the safe way for a notebook to show scraped text: every cell is HTML-escaped.
+``select_articles`` and ``read_theme_scores`` are what the notebooks and ``toolkit gallery`` share to pick
+stories by date and outlet and to read saved theme scores.
 
 >>> paths = build_reports(["data/raw"], output_dir="reports")  # doctest: +SKIP
 [1/3] 01-load-and-clean ... done in 6.1 s
@@ -22,10 +24,11 @@ import os
 import re
 import time
 import tokenize
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +40,15 @@ from toolkit import __version__
 from toolkit.arabic import is_arabic
 from toolkit.errors import InputError
 
-__all__ = ["NOTEBOOKS_DIR", "NO_THEME", "build_reports", "export_html", "rtl_table"]
+__all__ = [
+    "NOTEBOOKS_DIR",
+    "NO_THEME",
+    "build_reports",
+    "export_html",
+    "read_theme_scores",
+    "rtl_table",
+    "select_articles",
+]
 
 # The notebooks live in the repository, beside the package; a wheel does not carry them.
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -46,6 +57,9 @@ _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 
 # The notebook's own parameters cell and the one papermill injects after it with the values given.
 _PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
+
+# Parameters naming a file or folder: the kernel runs in the output folder, so they are made absolute first.
+_PATH_PARAMETERS = ("articles_file", "model_dir", "themes_file", "theme_scores_file")
 
 # What an empty cell of `rtl_table` says: a story with no theme has «no theme»; anything else a dash.
 NO_THEME = "لا محور"
@@ -147,7 +161,7 @@ class _Run:
 
 
 def build_reports(
-    data: Sequence[str | Path] = ("data/raw",),
+    data: Sequence[str | Path] | None = ("data/raw",),
     *,
     output_dir: str | Path = "reports",
     notebooks: Sequence[str | Path] | None = None,
@@ -159,12 +173,16 @@ def build_reports(
     """Execute the notebooks on ``data`` and export each as HTML, with an ``index.html`` linking them.
 
     ``data`` (files, folders or globs) and ``output_dir`` reach each notebook's ``parameters`` cell
-    as absolute paths, with ``parameters`` (e.g. ``{"unit": "article"}``) on top; the kernel runs
-    in ``output_dir``. Writes ``output_dir/notebooks/NAME.ipynb`` (executed),
-    ``output_dir/NAME.html`` and ``output_dir/index.html``; ``hide_code`` leaves code cells out of
-    the HTML. The reports load plotly.js from one copy beside them (``plotly-VERSION.min.js``, a few
-    hundred kB per report instead of 5 MB); keep the folder together, or pass ``self_contained=True``
-    for files that each carry plotly.js and open alone.
+    as absolute paths, with ``parameters`` (e.g. ``{"unit": "paragraph", "n_topics": 12}``) on top; the
+    kernel runs in ``output_dir``. The file parameters (``articles_file``, ``model_dir``, ``themes_file``,
+    ``theme_scores_file``, and ``embedding`` when it names a local folder) are made absolute too, and a
+    missing one raises `InputError` before any notebook runs. ``data=None`` loads nothing: the
+    notebooks read ``parameters["articles_file"]`` (saved by ``toolkit clean``) instead.
+    Writes ``output_dir/notebooks/NAME.ipynb`` (executed), ``output_dir/NAME.html`` and
+    ``output_dir/index.html``; ``hide_code`` leaves code cells out of the HTML. The reports load
+    plotly.js from one copy beside them (``plotly-VERSION.min.js``, a few hundred kB per report instead
+    of 5 MB); keep the folder together, or pass ``self_contained=True`` for files that each carry
+    plotly.js and open alone.
     ``notebooks`` defaults to every notebook in the repository's ``notebooks/`` folder.
     Notebooks run side by side; ``progress`` gets one line per notebook as it finishes.
     Returns the HTML reports, in the notebooks' order.
@@ -176,7 +194,13 @@ def build_reports(
     [3/3] 03-themes ... done in 9.5 s
     [PosixPath('reports/01-load-and-clean.html'), ...]
     """
-    values = {"data": _absolute_data(data), "output_dir": str(Path(output_dir).resolve()), **(parameters or {})}
+    values = {
+        "data": [] if data is None else _absolute_data(data),
+        "output_dir": str(Path(output_dir).resolve()),
+        **_absolute_parameters(parameters or {}),
+    }
+    if data is None and not values.get("articles_file"):
+        raise InputError("data", "no data: give the inputs to load, or parameters={'articles_file': PATH}")
     notebook_paths = _find_notebooks(notebooks)
     output = Path(values["output_dir"])
     (output / "notebooks").mkdir(parents=True, exist_ok=True)
@@ -205,9 +229,8 @@ def build_reports(
                 future.cancel()
             raise
     ordered = [runs[notebook] for notebook in notebook_paths]
-    _write_index(
-        output / "index.html", ordered, data=[str(d) for d in data], hide_code=hide_code, self_contained=self_contained
-    )
+    shown = values["data"] or [values["articles_file"]]  # the index names what the reports read
+    _write_index(output / "index.html", ordered, data=shown, hide_code=hide_code, self_contained=self_contained)
     return [run.html_path for run in ordered]
 
 
@@ -233,6 +256,24 @@ def _absolute_data(data: Sequence[str | Path]) -> list[str]:
         if not path.exists() and not glob.glob(str(path)):
             raise InputError(item, "no such file, folder or glob match")
         resolved.append(str(path))
+    return resolved
+
+
+def _absolute_parameters(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """``parameters`` with the files they name made absolute (checked to exist); other values as given.
+
+    ``embedding`` is a model name unless a file or folder of that name exists here.
+    """
+    resolved = dict(parameters)
+    for name in _PATH_PARAMETERS:
+        if resolved.get(name) is not None:
+            path = Path(resolved[name]).expanduser().absolute()
+            if not path.exists():
+                raise InputError(resolved[name], f"no such file or folder (given as {name})")
+            resolved[name] = str(path)
+    embedding = resolved.get("embedding")
+    if isinstance(embedding, str | Path) and Path(embedding).expanduser().exists():
+        resolved["embedding"] = str(Path(embedding).expanduser().absolute())
     return resolved
 
 
@@ -397,8 +438,8 @@ def _settings_markdown(cells: Sequence[Any]) -> Any:
 def _assignments(source: str) -> dict[str, tuple[str, str]]:
     """Each name a parameters cell assigns: its value as a reader would write it, and the comment on its line.
 
-    >>> _assignments('data = ["a.csv", "b.csv"]  # the inputs\\nthemes_file = None')
-    {'data': ('a.csv, b.csv', 'the inputs'), 'themes_file': ('None', '')}
+    >>> _assignments('data = ["a.csv", "b.csv"]  # the inputs\\ncolumn_map = {"text": "body"}\\nthemes_file = None')
+    {'data': ('a.csv, b.csv', 'the inputs'), 'column_map': ('text=body', ''), 'themes_file': ('None', '')}
     """
     comments = {
         token.start[0]: token.string.lstrip("#").strip()
@@ -413,13 +454,16 @@ def _assignments(source: str) -> dict[str, tuple[str, str]]:
 
 
 def _setting_text(node: ast.expr, source: str) -> str:
-    """A literal as plain text (strings unquoted, lists joined by commas); any other expression as written."""
+    """A literal as plain text (strings unquoted, lists joined by commas, a mapping as ``key=value`` pairs);
+    any other expression as written."""
     try:
         value = ast.literal_eval(node)
     except ValueError:
         return ast.get_source_segment(source, node) or ""
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
+    if isinstance(value, dict):  # a column map reads as on the command line: text=body, published_at=date
+        return ", ".join(f"{key}={item}" for key, item in value.items())
     return str(value)
 
 
@@ -447,6 +491,97 @@ def _write_index(
         items=items,
     )
     path.write_text(page, encoding="utf-8")
+
+
+def select_articles(
+    articles: pd.DataFrame,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    sources: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The stories published from ``since`` to ``until`` (both kept) by the outlets ``sources``.
+
+    Dates are ISO dates or times, read as UTC; a date alone as ``until`` keeps that whole day. With a
+    date range, stories without a date are left out, with a warning that counts them. None (or no
+    outlets) keeps everything. An outlet that is not among the stories, a range that ends before it
+    starts, or a selection that leaves no story raises `InputError`. The rejections and notes of the
+    loaded articles stay with the selection.
+
+    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["الجزيرة", "بي بي سي"],
+    ...     "published_at": pd.to_datetime(["2024-01-31 18:00", "2024-02-01 09:00"], utc=True)})
+    >>> select_articles(articles, until="2024-01-31")["article_id"].tolist()
+    ['a']
+    >>> select_articles(articles, sources=["بي بي سي"])["article_id"].tolist()
+    ['b']
+    """
+    keep = pd.Series(True, index=articles.index)
+    if sources:
+        known = set(articles["source"].dropna().astype(str))
+        unknown = [source for source in sources if source not in known]
+        if unknown:
+            raise InputError("sources", f"no story from {unknown[0]!r} (outlets: {', '.join(sorted(known))})")
+        keep &= articles["source"].isin(list(sources)).fillna(False).astype(bool)
+    if since is not None or until is not None:
+        dates = pd.to_datetime(articles["published_at"], utc=True)
+        start, end = _utc(since), _utc(until)
+        if start is not None and end is not None and end < start:
+            raise InputError("until", f"{until} is before {since} (since)")
+        undated = int((dates.isna() & keep).sum())
+        if undated:
+            warnings.warn(f"{undated} stories without a date are left out by the date range", stacklevel=2)
+        keep &= dates.notna()  # NaT compares False below too; this says so
+        if start is not None:
+            keep &= dates >= start
+        if end is not None:
+            keep &= dates < end + pd.Timedelta(days=1) if _date_only(until) else dates <= end
+    if not keep.any():
+        raise InputError("articles", f"no story left with since={since}, until={until}, sources={list(sources or [])}")
+    selected = articles[keep.to_numpy()].reset_index(drop=True)
+    selected.attrs = articles.attrs  # the inputs' rejections and notes are still what loading reported
+    return selected
+
+
+def _date_only(moment: str | None) -> bool:
+    """Whether ``moment`` is a date without a time: as ``until`` it keeps that whole day.
+
+    >>> _date_only("2024-01-31"), _date_only("2024-01-31T12:00")
+    (True, False)
+    """
+    try:
+        date.fromisoformat(str(moment))
+    except ValueError:
+        return False
+    return True
+
+
+def _utc(moment: str | None) -> pd.Timestamp | None:
+    """An ISO date or time as a UTC timestamp (a time without a zone is taken as UTC)."""
+    if moment is None:
+        return None
+    try:
+        stamp = pd.Timestamp(moment)
+    except ValueError as err:
+        raise InputError(moment, "not a date: write it as YYYY-MM-DD (or an ISO time)") from err
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def read_theme_scores(path: str | Path) -> pd.DataFrame:
+    """Read theme scores saved by ``toolkit themes`` (a Parquet file of `toolkit.score_themes`'s table).
+
+    The file must have ``article_id``, ``theme`` and at least one ``score_<theme>`` column, else
+    `InputError` names what is missing.
+
+    >>> scores = read_theme_scores("data/processed/themes.parquet")  # doctest: +SKIP
+    """
+    try:
+        scores = pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise InputError(path, f"not a theme scores Parquet file ({err})") from err
+    missing = [column for column in ("article_id", "theme") if column not in scores.columns]
+    if missing or not any(str(column).startswith("score_") for column in scores.columns):
+        raise InputError(path, "not theme scores: expected article_id, theme and score_<theme> columns")
+    return scores
 
 
 def rtl_table(

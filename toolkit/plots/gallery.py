@@ -19,7 +19,25 @@ from toolkit.plots.charts import (
     word_cloud_chart,
 )
 
-__all__ = ["write_gallery"]
+__all__ = ["topic_titles", "write_gallery"]
+
+# What a topic model of each unit counts, in English (table headings) and Arabic (chart titles).
+_COUNTED = {"article": ("stories", "القصص"), "paragraph": ("paragraphs", "الفقرات")}
+
+
+def topic_titles(unit: str) -> dict[str, str]:
+    """Headings that say what a topic model fitted on ``unit`` (``"article"`` or ``"paragraph"``) counts.
+
+    ``count`` heads a table's count column; ``sizes`` and ``over_time`` title the topic-size and
+    topics-over-time charts, so a chart of paragraphs never reads as one of stories.
+
+    >>> topic_titles("paragraph")
+    {'count': 'paragraphs', 'sizes': 'عدد الفقرات في كل موضوع', 'over_time': 'حصة كل موضوع من الفقرات عبر الزمن'}
+    """
+    if unit not in _COUNTED:
+        raise ValueError(f"unit must be 'article' or 'paragraph', not {unit!r}")
+    english, arabic = _COUNTED[unit]
+    return {"count": english, "sizes": f"عدد {arabic} في كل موضوع", "over_time": f"حصة كل موضوع من {arabic} عبر الزمن"}
 
 
 def write_gallery(
@@ -30,6 +48,7 @@ def write_gallery(
     topics_over_time: pd.DataFrame | None = None,
     theme_attention: pd.DataFrame | None = None,
     theme_attention_by_source: pd.DataFrame | None = None,
+    unit: str = "article",
     html: bool = True,
     arabic_digits: bool = False,
 ) -> list[Path]:
@@ -39,8 +58,10 @@ def write_gallery(
     ``topic_info_``; ``topics_over_time``'s table; attention tables by period
     and by source). A chart whose table is missing (None) is skipped; one whose
     table has nothing to draw is written saying why (on undated stories, the
-    charts over time say that no story has a date). The word cloud shows the
-    topics' top words, weights added up across topics.
+    charts over time say that no story has a date). The word cloud weighs the
+    topics' top words by the share of documents each topic holds (`corpus_words`).
+    ``unit`` is what the topic model counted (``model.settings_["unit"]``): the
+    topic charts' titles say it (stories or paragraphs).
     Each chart becomes ``NAME.png`` (150 dpi) and, with ``html``, ``NAME.html``
     (plotly, with ``plotly.min.js`` written once beside it so it opens offline).
 
@@ -52,12 +73,15 @@ def write_gallery(
     charts: dict[str, Callable[..., Any]] = {
         "stories_per_source": lambda **kw: stories_per_source_chart(articles, **kw, **options),
     }
+    titles = topic_titles(unit)
     if topic_info is not None:
-        charts["topic_sizes"] = lambda **kw: topic_sizes_chart(topic_info, **kw, **options)
+        charts["topic_sizes"] = lambda **kw: topic_sizes_chart(topic_info, title=titles["sizes"], **kw, **options)
         charts["topic_words"] = lambda **kw: topic_words_chart(topic_info, **kw, **options)
         charts["word_cloud"] = lambda **kw: word_cloud_chart(corpus_words(topic_info), **kw)
     if topics_over_time is not None:
-        charts["topics_over_time"] = lambda **kw: topics_over_time_chart(topics_over_time, **kw, **options)
+        charts["topics_over_time"] = lambda **kw: topics_over_time_chart(
+            topics_over_time, title=titles["over_time"], **kw, **options
+        )
     if theme_attention is not None:
         charts["themes_over_time"] = lambda **kw: theme_comparison_chart(theme_attention, **kw, **options)
     if theme_attention_by_source is not None:
