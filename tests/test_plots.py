@@ -583,3 +583,11 @@ def test_time_lines_in_matplotlib_say_what_they_leave_out() -> None:
     line = fig.axes[0].get_lines()[0]
     assert np.isnan(line.get_ydata()).tolist() == [False, False, True, False]
     assert [t.get_text() for t in fig.texts] == ["Not drawn: 1 stray story far from the other dates; 2 undated stories"]
+
+
+def test_topics_over_time_count_documents_whatever_the_unit() -> None:
+    # A topic model's documents are stories or paragraphs: the axis says documents, not stories.
+    over_time = pd.DataFrame({"period": pd.to_datetime(["2024-01-01"]), "topic": 0, "topic_label": "زلزال",
+                              "n": [12], "n_total": [12], "share": [1.0]})  # fmt: skip
+    assert topics_over_time_chart(over_time, backend="plotly").layout.yaxis.title.text == "النسبة من الوثائق"
+    assert topics_over_time_chart(over_time, value="count", backend="plotly").layout.yaxis.title.text == "عدد الوثائق"

@@ -290,7 +290,9 @@ def topics_over_time_chart(
         totals = over_time[over_time["topic"] != OUTLIER_TOPIC].groupby("topic")["n"].sum()
         topics = totals.sort_values(ascending=False, kind="stable").index[:n_topics].tolist()
     rows = over_time[over_time["topic"].isin(topics)]
-    labels, style = _Labels(title, _value_label(value), percent=value == "share"), _style(backend, arabic_digits, font)
+    # Documents: a topic model's are stories or paragraphs (unit), as in the topic-size chart.
+    labels = _Labels(title, _value_label(value, "الوثائق"), percent=value == "share")
+    style = _style(backend, arabic_digits, font)
     if reason := _why_empty((over_time, NO_DATES), (rows, none_left)):
         return _draw_empty(reason, labels, style)
     column = "share" if value == "share" else "n"
@@ -519,8 +521,9 @@ def _values(column: pd.Series, percent: bool) -> np.ndarray:
     return values * 100 if percent else values
 
 
-def _value_label(value: Value) -> str:
-    return "النسبة من القصص" if value == "share" else "عدد القصص"
+def _value_label(value: Value, counted: str = "القصص") -> str:
+    """The value axis: share of, or number of, what is ``counted`` (stories; for topics, documents)."""
+    return f"النسبة من {counted}" if value == "share" else f"عدد {counted}"
 
 
 def _time_axis(periods: pd.Series) -> pd.Series:
