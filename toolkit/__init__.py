@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "load_articles": "toolkit.load",
     "rejections": "toolkit.load",
     "counted_stories": "toolkit.stories",
+    "select_articles": "toolkit.load",
     "notes": "toolkit.load",
     "period_start": "toolkit.load",
     "ARTICLE_COLUMNS": "toolkit.load",
@@ -50,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     # themes: security cooperation vs natural disasters, and user themes
     "load_themes": "toolkit.themes",
     "score_themes": "toolkit.themes",
+    "read_theme_scores": "toolkit.themes",
     "ThemeScorer": "toolkit.themes",
     "theme_attention": "toolkit.themes",
     "distinctive_words": "toolkit.themes",

@@ -221,11 +221,9 @@ def _column_map(values: list[str]) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for value in values:
         mapping.update(_column_map_file(Path(value)) if value.lower().endswith((".toml", ".json")) else _pairs(value))
-    from toolkit.load import DEFAULT_COLUMNS  # checked here: a typo fails now, not after the notebooks start
+    from toolkit.load import check_column_map
 
-    unknown = sorted(set(mapping) - set(DEFAULT_COLUMNS))
-    if unknown:
-        raise InputError("--column-map", f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
+    check_column_map(mapping, where="--column-map")  # here: a typo fails now, not after the notebooks start
     return mapping
 
 
@@ -310,10 +308,9 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     if not args.inputs and args.articles is None:
         args.subparser.error("give the inputs to load, or --articles FILE")
     settings = _settings(args)  # usage errors before the stages' slow imports
-    from toolkit.load import load_articles, read_articles
+    from toolkit.load import load_articles, read_articles, select_articles
     from toolkit.plots import write_gallery
-    from toolkit.report import read_theme_scores, select_articles
-    from toolkit.themes import load_themes, score_themes, theme_attention
+    from toolkit.themes import load_themes, read_theme_scores, score_themes, theme_attention
     from toolkit.topics import fit_topics, load_topic_model, topics_over_time
 
     if args.articles is not None:

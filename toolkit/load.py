@@ -109,9 +109,11 @@ __all__ = [
     "KINDS",
     "BoilerplateRules",
     "boilerplate_rules",
+    "check_column_map",
     "load_articles",
     "read_articles",
     "save_articles",
+    "select_articles",
     "stray_dates",
     "validate_articles",
 ]
@@ -282,6 +284,79 @@ def _listed(pairs: Sequence[tuple[str, str]], columns: tuple[str, str]) -> list[
 
 # (pandas period, longest span in days for which it gives at most about 60 periods)
 _PERIODS = (("D", 60), ("W", 7 * 60), ("M", 5 * 366), ("Q", 15 * 366))
+
+
+def select_articles(
+    articles: pd.DataFrame,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    sources: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The stories published from ``since`` to ``until`` (both kept) by the outlets ``sources``.
+
+    Dates are ISO dates or times, read as UTC; a date alone as ``until`` keeps that whole day. With a
+    date range, stories without a date are left out, with a warning that counts them. None (or no
+    outlets) keeps everything. An outlet that is not among the stories, a range that ends before it
+    starts, or a selection that leaves no story raises `InputError`. The rejections and notes of the
+    loaded articles stay with the selection.
+
+    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["الجزيرة", "بي بي سي"],
+    ...     "published_at": pd.to_datetime(["2024-01-31 18:00", "2024-02-01 09:00"], utc=True)})
+    >>> select_articles(articles, until="2024-01-31")["article_id"].tolist()
+    ['a']
+    >>> select_articles(articles, sources=["بي بي سي"])["article_id"].tolist()
+    ['b']
+    """
+    keep = pd.Series(True, index=articles.index)
+    if sources:
+        known = set(articles["source"].dropna().astype(str))
+        unknown = [source for source in sources if source not in known]
+        if unknown:
+            raise InputError("sources", f"no story from {unknown[0]!r} (outlets: {', '.join(sorted(known))})")
+        keep &= articles["source"].isin(list(sources)).fillna(False).astype(bool)
+    if since is not None or until is not None:
+        dates = pd.to_datetime(articles["published_at"], utc=True)
+        start, end = _utc(since), _utc(until)
+        if start is not None and end is not None and end < start:
+            raise InputError("until", f"{until} is before {since} (since)")
+        undated = int((dates.isna() & keep).sum())
+        if undated:
+            warnings.warn(f"{undated} stories without a date are left out by the date range", stacklevel=2)
+        keep &= dates.notna()  # NaT compares False below too; this says so
+        if start is not None:
+            keep &= dates >= start
+        if end is not None:
+            keep &= dates < end + pd.Timedelta(days=1) if _date_only(until) else dates <= end
+    if not keep.any():
+        raise InputError("articles", f"no story left with since={since}, until={until}, sources={list(sources or [])}")
+    selected = articles[keep.to_numpy()].reset_index(drop=True)
+    selected.attrs = articles.attrs  # the inputs' rejections and notes are still what loading reported
+    return selected
+
+
+def _date_only(moment: str | None) -> bool:
+    """Whether ``moment`` is a date without a time: as ``until`` it keeps that whole day.
+
+    >>> _date_only("2024-01-31"), _date_only("2024-01-31T12:00")
+    (True, False)
+    """
+    try:
+        date.fromisoformat(str(moment))
+    except ValueError:
+        return False
+    return True
+
+
+def _utc(moment: str | None) -> pd.Timestamp | None:
+    """An ISO date or time as a UTC timestamp (a time without a zone is taken as UTC)."""
+    if moment is None:
+        return None
+    try:
+        stamp = pd.Timestamp(moment)
+    except ValueError as err:
+        raise InputError(moment, "not a date: write it as YYYY-MM-DD (or an ISO time)") from err
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def stray_dates(published_at: pd.Series) -> pd.Series:
@@ -1671,7 +1746,7 @@ def _load_articles(
     progress: bool | None,
 ) -> pd.DataFrame:
     compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
-    column_map = _checked_column_map(column_map or {})
+    column_map = check_column_map(column_map or {})
     files = _input_files(inputs)
     rows: list[dict[str, Any]] = []
     rejections: list[tuple[str, str]] = []
@@ -1739,10 +1814,16 @@ def _load_articles(
     return articles
 
 
-def _checked_column_map(column_map: Mapping[str, str]) -> _ColumnMap:
+def check_column_map(column_map: Mapping[str, str], *, where: str = "column_map") -> _ColumnMap:
+    """``column_map`` as (field, column) pairs; a field that is not an article field is an `InputError`.
+
+    >>> check_column_map({"txt": "body"}, where="--column-map")
+    Traceback (most recent call last):
+    toolkit.errors.InputError: --column-map: unknown field 'txt' (fields: article_id, text, ...)
+    """
     unknown = sorted(set(column_map) - set(DEFAULT_COLUMNS))
     if unknown:
-        raise InputError("column_map", f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
+        raise InputError(where, f"unknown field {unknown[0]!r} (fields: {', '.join(DEFAULT_COLUMNS)})")
     return tuple(column_map.items())
 
 

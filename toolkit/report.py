@@ -6,8 +6,6 @@ exports each to HTML that opens offline from a file, and writes an ``index.html`
 Each report opens with a table of the settings it ran with (the parameters cells are not shown);
 the reports share one copy of plotly.js beside them, or carry it inside with ``self_contained``.
 ``rtl_table`` is the safe way for a notebook to show scraped text: every cell is HTML-escaped.
-``select_articles`` and ``read_theme_scores`` are what the notebooks and ``toolkit gallery`` share to pick
-stories by date and outlet and to read saved theme scores.
 
 >>> paths = build_reports(["data/raw"], output_dir="reports")  # doctest: +SKIP
 [1/3] 01-load-and-clean ... done in 6.1 s
@@ -24,11 +22,10 @@ import os
 import re
 import time
 import tokenize
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +42,7 @@ __all__ = [
     "NO_THEME",
     "build_reports",
     "export_html",
-    "read_theme_scores",
     "rtl_table",
-    "select_articles",
 ]
 
 # The notebooks live in the repository, beside the package; a wheel does not carry them.
@@ -491,97 +486,6 @@ def _write_index(
         items=items,
     )
     path.write_text(page, encoding="utf-8")
-
-
-def select_articles(
-    articles: pd.DataFrame,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    sources: Sequence[str] | None = None,
-) -> pd.DataFrame:
-    """The stories published from ``since`` to ``until`` (both kept) by the outlets ``sources``.
-
-    Dates are ISO dates or times, read as UTC; a date alone as ``until`` keeps that whole day. With a
-    date range, stories without a date are left out, with a warning that counts them. None (or no
-    outlets) keeps everything. An outlet that is not among the stories, a range that ends before it
-    starts, or a selection that leaves no story raises `InputError`. The rejections and notes of the
-    loaded articles stay with the selection.
-
-    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "source": ["الجزيرة", "بي بي سي"],
-    ...     "published_at": pd.to_datetime(["2024-01-31 18:00", "2024-02-01 09:00"], utc=True)})
-    >>> select_articles(articles, until="2024-01-31")["article_id"].tolist()
-    ['a']
-    >>> select_articles(articles, sources=["بي بي سي"])["article_id"].tolist()
-    ['b']
-    """
-    keep = pd.Series(True, index=articles.index)
-    if sources:
-        known = set(articles["source"].dropna().astype(str))
-        unknown = [source for source in sources if source not in known]
-        if unknown:
-            raise InputError("sources", f"no story from {unknown[0]!r} (outlets: {', '.join(sorted(known))})")
-        keep &= articles["source"].isin(list(sources)).fillna(False).astype(bool)
-    if since is not None or until is not None:
-        dates = pd.to_datetime(articles["published_at"], utc=True)
-        start, end = _utc(since), _utc(until)
-        if start is not None and end is not None and end < start:
-            raise InputError("until", f"{until} is before {since} (since)")
-        undated = int((dates.isna() & keep).sum())
-        if undated:
-            warnings.warn(f"{undated} stories without a date are left out by the date range", stacklevel=2)
-        keep &= dates.notna()  # NaT compares False below too; this says so
-        if start is not None:
-            keep &= dates >= start
-        if end is not None:
-            keep &= dates < end + pd.Timedelta(days=1) if _date_only(until) else dates <= end
-    if not keep.any():
-        raise InputError("articles", f"no story left with since={since}, until={until}, sources={list(sources or [])}")
-    selected = articles[keep.to_numpy()].reset_index(drop=True)
-    selected.attrs = articles.attrs  # the inputs' rejections and notes are still what loading reported
-    return selected
-
-
-def _date_only(moment: str | None) -> bool:
-    """Whether ``moment`` is a date without a time: as ``until`` it keeps that whole day.
-
-    >>> _date_only("2024-01-31"), _date_only("2024-01-31T12:00")
-    (True, False)
-    """
-    try:
-        date.fromisoformat(str(moment))
-    except ValueError:
-        return False
-    return True
-
-
-def _utc(moment: str | None) -> pd.Timestamp | None:
-    """An ISO date or time as a UTC timestamp (a time without a zone is taken as UTC)."""
-    if moment is None:
-        return None
-    try:
-        stamp = pd.Timestamp(moment)
-    except ValueError as err:
-        raise InputError(moment, "not a date: write it as YYYY-MM-DD (or an ISO time)") from err
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-
-
-def read_theme_scores(path: str | Path) -> pd.DataFrame:
-    """Read theme scores saved by ``toolkit themes`` (a Parquet file of `toolkit.score_themes`'s table).
-
-    The file must have ``article_id``, ``theme`` and at least one ``score_<theme>`` column, else
-    `InputError` names what is missing.
-
-    >>> scores = read_theme_scores("data/processed/themes.parquet")  # doctest: +SKIP
-    """
-    try:
-        scores = pd.read_parquet(path)
-    except (OSError, ValueError) as err:
-        raise InputError(path, f"not a theme scores Parquet file ({err})") from err
-    missing = [column for column in ("article_id", "theme") if column not in scores.columns]
-    if missing or not any(str(column).startswith("score_") for column in scores.columns):
-        raise InputError(path, "not theme scores: expected article_id, theme and score_<theme> columns")
-    return scores
 
 
 def rtl_table(

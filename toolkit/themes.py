@@ -76,6 +76,7 @@ __all__ = [
     "ThemeScorer",
     "distinctive_words",
     "load_themes",
+    "read_theme_scores",
     "score_themes",
     "theme_attention",
     "topics_to_themes",
@@ -582,6 +583,24 @@ def _assign(article_id: pd.Series, scores: np.ndarray, keys: list[str], threshol
     out["article_id"] = out["article_id"].astype("string[pyarrow]")
     out["theme"] = theme
     return out
+
+
+def read_theme_scores(path: str | Path) -> pd.DataFrame:
+    """Read theme scores saved by ``toolkit themes`` (a Parquet file of `toolkit.score_themes`'s table).
+
+    The file must have ``article_id``, ``theme`` and at least one ``score_<theme>`` column, else
+    `InputError` names what is missing.
+
+    >>> scores = read_theme_scores("data/processed/themes.parquet")  # doctest: +SKIP
+    """
+    try:
+        scores = pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise InputError(path, f"not a theme scores Parquet file ({err})") from err
+    missing = [column for column in ("article_id", "theme") if column not in scores.columns]
+    if missing or not any(str(column).startswith("score_") for column in scores.columns):
+        raise InputError(path, "not theme scores: expected article_id, theme and score_<theme> columns")
+    return scores
 
 
 def theme_attention(
