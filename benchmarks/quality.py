@@ -46,6 +46,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import adjusted_rand_score, homogeneity_score, normalized_mutual_info_score
 
 from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
+from toolkit.stories import counted_stories
 from toolkit.topics import topic_coherence, topic_diversity
 
 TOP_WORDS = 10
@@ -66,7 +67,8 @@ class Fit:
 def run_pipeline(name: str, articles: pd.DataFrame, labels: Sequence[str], *, seed: int = 42) -> dict[str, object]:
     """Fit pipeline ``name`` on ``articles`` in a fresh process and score it against ``labels``.
 
-    ``labels`` holds one label per row of ``articles`` (e.g. ``articles["category"]``).
+    ``labels`` holds one label per row of ``articles`` (e.g. ``articles["category"]``). Rows that are
+    not stories (`toolkit.stories.counted_stories`: a related headline, a page scraped twice) are left out.
 
     >>> row = run_pipeline("lda-6", articles, articles["category"])  # doctest: +SKIP
     >>> sorted(row)[:3]  # doctest: +SKIP
@@ -74,6 +76,11 @@ def run_pipeline(name: str, articles: pd.DataFrame, labels: Sequence[str], *, se
     """
     if name not in PIPELINES:
         raise ValueError(f"unknown pipeline {name!r}; choose from {sorted(PIPELINES)}")
+    # Every pipeline sees the documents the toolkit fits and counts: each outlet's stories once.
+    articles = articles.reset_index(drop=True)
+    kept = counted_stories(articles).index
+    labels = list(labels)
+    articles, labels = articles.loc[kept], [labels[i] for i in kept]
     # A fresh process per pipeline, so peak memory is that pipeline's alone.
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         return pool.submit(_measure, name, articles, list(labels), seed).result()

@@ -286,6 +286,7 @@ def test_each_report_shows_its_settings_once_and_no_parameters_cell(sample):
             "since": "None",
             "until": "None",
             "sources": "—",
+            "kinds": "article, embedded",
             "unit": "article",
             "n_topics": "auto",
             "embedding": "tfidf",
@@ -564,6 +565,7 @@ def test_report_options_reach_build_reports_as_notebook_parameters(monkeypatch, 
     calls = []
     monkeypatch.setattr(toolkit.report, "build_reports", lambda data, **kwargs: calls.append((data, kwargs)) or [])
     argv = ["report", "--data", "x.csv", "--embedding", "some/model", "--seed", "3", "--n-topics", "auto"]
+    argv += ["--kinds", "article,embedded,headline"]
     assert main([*argv, "--column-map", str(own_files["columns"]), "--self-contained", "-o", str(tmp_path)]) == 0
     ((data, kwargs),) = calls
     assert data == ["x.csv"] and kwargs["self_contained"] is True and kwargs["hide_code"] is False
@@ -572,6 +574,7 @@ def test_report_options_reach_build_reports_as_notebook_parameters(monkeypatch, 
         "embedding": "some/model",
         "seed": 3,
         "n_topics": "auto",
+        "kinds": ["article", "embedded", "headline"],
     }
 
 
@@ -595,6 +598,7 @@ def test_a_report_subcommand_typo_gives_the_report_usage_and_exit_2(capsys):
         (["--since", "1 March"], "argument --since: expected a date as YYYY-MM-DD, not '1 March'"),
         (["--articles", "a.parquet", "--column-map", "text=body"], "--column-map: saved articles (--articles)"),
         (["--articles", "a.parquet", "--data", "x"], "argument --data: not allowed with argument --articles"),
+        (["--kinds", "story"], "argument --kinds: expected some of article,embedded,headline, comma-separated"),
     ],
 )
 def test_report_settings_that_cannot_go_together_are_usage_errors(argv, message, capsys):

@@ -23,10 +23,11 @@ from safetensors.numpy import load_file, save_file
 import toolkit
 from toolkit import embeddings
 from toolkit._model_folder import file_checksums
-from toolkit.arabic import is_arabic
+from toolkit.arabic import is_arabic, normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.load import save_articles
+from toolkit.stories import counted_stories
 from toolkit.topics import (
     ArabicTopicModel,
     fit_topics,
@@ -108,19 +109,38 @@ def test_defence_and_earthquake_paragraphs_get_different_topics(seed_paragraphs:
 
 def test_the_fit_says_what_it_chose(seed_paragraphs: ArabicTopicModel) -> None:
     settings = seed_paragraphs.settings_
-    assert settings["n_documents"] == 22
+    # The story's 10 paragraphs and the embedded story's 3; the 9 related headlines are not stories.
+    assert (settings["n_documents"], settings["rows_left_out"]) == (13, 9)
     assert (settings["embedding"], settings["embedding_cache"], settings["reducer"]) == ("tfidf", "off", "none")
-    assert settings["clusterer"] == "KMeans (k=2, auto)"
-    assert settings["summary"].startswith("topics: 22 paragraphs · embedding tfidf (cache off) · reducer none")
+    assert settings["clusterer"] == "KMeans (k=3, auto)"
+    assert settings["summary"].startswith("topics: 13 paragraphs · embedding tfidf (cache off) · reducer none")
+    assert settings["summary"].endswith(" · 9 rows not fitted (related headlines, repeats)")
+
+
+def test_related_headlines_are_fitted_only_when_asked(seed_articles: pd.DataFrame) -> None:
+    stories = fit_topics(seed_articles, cache=False, verbose=False)
+    assert stories.doc_topics_["article_id"].tolist() == [MAIN, EMBEDDED]
+    everything = fit_topics(seed_articles, kinds=None, cache=False, verbose=False)
+    # Headline 3 repeats the embedded story's title on the same page: a repeat, never fitted twice.
+    assert seed_articles.set_index("article_id").loc[f"{MAIN}#h3", "duplicate_of"] == EMBEDDED
+    assert everything.doc_topics_["article_id"].tolist() == [
+        i for i in seed_articles["article_id"] if i != f"{MAIN}#h3"
+    ]
+    assert everything.settings_["rows_left_out"] == 1
+    # A model fitted on headlines counts them in its tables too; the default counts as theme_attention does.
+    assert topics_per_source(everything, seed_articles)["n_total"].unique().tolist() == [10]
+    assert topics_per_source(stories, seed_articles)["n_total"].unique().tolist() == [2]
+    with pytest.raises(ValueError, match="kinds must be None or a list of some of article, embedded, headline"):
+        fit_topics(seed_articles, kinds=["story"])
 
 
 def test_tables_have_the_documented_columns_and_arabic_labels(seed_paragraphs: ArabicTopicModel) -> None:
     doc_topics, topic_info = seed_paragraphs.doc_topics_, seed_paragraphs.topic_info_
     assert doc_topics.columns.tolist() == ["article_id", "paragraph", "topic", "probability", "topic_label"]
     assert topic_info.columns.tolist() == ["topic", "size", "words", "weights", "label", "representative_ids"]
-    assert topic_info["size"].sum() == len(doc_topics) == 22
+    assert topic_info["size"].sum() == len(doc_topics) == 13
     assert topic_info["label"].is_unique
-    # Three words' worth of phrases: «إيران · العلاقات · المنطقة», «بقوة درجة · زلزال».
+    # Three words' worth of phrases: «التعاون · لإحلال السلام», «الزلزال · بقوة درجة».
     assert all(is_arabic(label) and len(label.replace(" · ", " ").split()) >= 3 for label in topic_info["label"])
     assert doc_topics["probability"].between(0, 1).all()
     assert set(topic_info["representative_ids"].explode()) <= set(doc_topics["article_id"])
@@ -129,7 +149,7 @@ def test_tables_have_the_documented_columns_and_arabic_labels(seed_paragraphs: A
 def test_topic_words_are_arabic_with_precomputed_embeddings(seed_articles: pd.DataFrame) -> None:
     # BERTopic's English setting deletes every non-ASCII letter; with precomputed embeddings nothing else
     # would have set the language.
-    n = len(topic_documents(seed_articles, unit="paragraph"))
+    n = len(topic_documents(counted_stories(seed_articles), unit="paragraph"))
     vectors = np.random.default_rng(0).normal(size=(n, 8))
     model = fit_topics(seed_articles, unit="paragraph", embedding=vectors, n_topics=3, verbose=False)
     words = [w for topic_words in model.topic_info_["words"] for w in topic_words]
@@ -139,7 +159,7 @@ def test_topic_words_are_arabic_with_precomputed_embeddings(seed_articles: pd.Da
 
 
 def test_precomputed_embeddings_must_match_the_documents(seed_articles: pd.DataFrame) -> None:
-    with pytest.raises(InputError, match=r"shape \(5, 8\); expected \(22, dim\)"):
+    with pytest.raises(InputError, match=r"shape \(5, 8\); expected \(13, dim\)"):
         fit_topics(seed_articles, unit="paragraph", embedding=np.ones((5, 8)), verbose=False)
 
 
@@ -155,7 +175,7 @@ def test_a_tiny_local_sentence_transformers_model(
     from tokenizers.pre_tokenizers import Whitespace
     from tokenizers.trainers import WordLevelTrainer
 
-    texts = topic_documents(seed_articles, unit="paragraph")["text"].tolist()
+    texts = topic_documents(counted_stories(seed_articles), unit="paragraph")["text"].tolist()
     tokenizer = Tokenizer(WordLevel(unk_token="[UNK]"))
     tokenizer.pre_tokenizer = Whitespace()
     tokenizer.train_from_iterator(texts, WordLevelTrainer(special_tokens=["[UNK]"]))
@@ -166,7 +186,7 @@ def test_a_tiny_local_sentence_transformers_model(
     expected = SentenceTransformer(str(tmp_path / "tiny")).encode(texts, normalize_embeddings=True)
     np.testing.assert_allclose(model.embeddings_, expected, rtol=1e-5, atol=1e-6)
     assert model.settings_["embedding"] == str(tmp_path / "tiny")
-    assert len(model.doc_topics_) == 22 and model.topic_info_["topic"].tolist() == [0, 1]
+    assert len(model.doc_topics_) == 13 and model.topic_info_["topic"].tolist() == [0, 1]
 
 
 def test_a_model_name_that_is_not_on_this_machine_is_a_clear_error(
@@ -194,7 +214,10 @@ def test_a_second_fit_reads_the_embeddings_from_the_cache(
 
 def test_no_usable_document_is_a_clear_error(seed_articles: pd.DataFrame) -> None:
     empty = seed_articles.assign(text="2024 - 5.1 !", text_norm="2024 - 5.1 !")
-    with pytest.raises(InputError, match="no usable documents: none of the 11 articles has an Arabic word"):
+    with pytest.raises(
+        InputError,
+        match="no usable documents: none of the 2 articles of rows of article or embedded has an Arabic word",
+    ):
         fit_topics(empty, cache=False, verbose=False)
 
 
@@ -211,22 +234,27 @@ def test_one_document_is_one_topic(seed_articles: pd.DataFrame) -> None:
 def test_topic_words_are_spelled_as_the_stories_write_them(seed_articles: pd.DataFrame) -> None:
     model = fit_topics(seed_articles, cache=False, verbose=False)
     info = model.topic_info_.set_index("label")
-    assert info.index.tolist() == ["إيران · العلاقات · باكستان", "بقوة درجة · زلزال"]
-    assert info.loc["إيران · العلاقات · باكستان", "words"][:6] == [
-        "إيران",
-        "العلاقات",
-        "باكستان",
+    assert info.index.tolist() == ["المنطقة · آصف · العلاقات", "الزلزال · بقوة درجة"]
+    # Counted as «اصف», «ايران», «الايراني», «اسلام اباد»; shown with their hamza and madda.
+    assert info.loc["المنطقة · آصف · العلاقات", "words"][:6] == [
         "المنطقة",
         "آصف",
-        "الدفاع",
+        "العلاقات",
+        "إيران",
+        "الإيراني",
+        "الإيرانية",
     ]
-    assert info.loc["بقوة درجة · زلزال", "words"][:6] == [
+    assert info.loc["الزلزال · بقوة درجة", "words"] == [
+        "الزلزال",
         "بقوة",
         "بقوة درجة",
         "درجة",
         "زلزال",
-        "الأراضي",
-        "الأراضي الباكستانية",
+        "ضرب",
+        "مناطق",
+        "آباد",
+        "إسلام",
+        "إسلام آباد",
     ]
     # Every word shown is a word the stories write, letter for letter but for diacritics («ثانٍ» shows «ثان»).
     written = set(re.sub("[\u064b-\u0652\u0640]", "", " ".join(seed_articles["text"])).replace("،", " ").split())
@@ -234,9 +262,10 @@ def test_topic_words_are_spelled_as_the_stories_write_them(seed_articles: pd.Dat
 
 
 def test_equal_weights_are_ordered_by_the_word(seed_paragraphs: ArabicTopicModel) -> None:
+    # By the word as counted (normalised: «العلاقات» before «إيران», counted «ايران»), shown as written.
     for row in seed_paragraphs.topic_info_.itertuples():
-        weights = np.round(np.asarray(row.weights), 12)
-        assert list(zip(-weights, row.words, strict=True)) == sorted(zip(-weights, row.words, strict=True))
+        ranked = list(zip(-np.round(np.asarray(row.weights), 12), map(normalise, row.words), strict=True))
+        assert ranked == sorted(ranked)
 
 
 _FIT_ELSEWHERE = """
@@ -323,9 +352,9 @@ def test_a_path_where_articles_go_says_to_load_it_first() -> None:
 
 
 def test_more_topics_than_documents_is_said(seed_articles: pd.DataFrame) -> None:
-    with pytest.warns(UserWarning, match="^n_topics=50 but there are only 11 documents: fitting 11 topics$"):
+    with pytest.warns(UserWarning, match="^n_topics=50 but there are only 2 documents: fitting 2 topics$"):
         model = fit_topics(seed_articles, n_topics=50, cache=False, verbose=False)
-    assert model.settings_["n_topics"] <= 11
+    assert model.settings_["n_topics"] == 2
 
 
 def test_tables_of_stories_the_model_never_saw_are_refused_or_warned(
@@ -336,8 +365,8 @@ def test_tables_of_stories_the_model_never_saw_are_refused_or_warned(
         topics_per_source(seed_paragraphs, others)
     with pytest.raises(InputError, match=r"^articles: none of these stories is in the model's doc_topics_"):
         topics_over_time(seed_paragraphs, others)
-    some = pd.concat([seed_articles[["article_id", "source"]], others[["article_id", "source"]]])
-    with pytest.warns(UserWarning, match="^2 of 13 stories are not in the model's doc_topics_ and are left out"):
+    some = pd.concat([seed_articles[["article_id", "source", "kind"]], others.assign(kind="article")])
+    with pytest.warns(UserWarning, match="^2 of 4 stories are not in the model's doc_topics_ and are left out"):
         table = topics_per_source(seed_paragraphs, some)
     assert table["source"].unique().tolist() == seed_articles["source"].dropna().unique().tolist()
 
@@ -347,9 +376,13 @@ def test_tables_of_stories_the_model_never_saw_are_refused_or_warned(
 
 def test_find_topics_reads_a_word_as_the_classifier_does(seed_paragraphs: ArabicTopicModel) -> None:
     found = seed_paragraphs.find_topics("زلزال")
-    assert found[["topic", "label"]].values.tolist() == [[1, "بقوة درجة · زلزال"], [0, "إيران · العلاقات · المنطقة"]]
+    assert found[["topic", "label"]].values.tolist() == [
+        [2, "الزلزال · بقوة درجة"],
+        [0, "التعاون · لإحلال السلام"],
+        [1, "الإيراني · الدفاع الباكستاني"],
+    ]
     assert found["probability"].sum() == pytest.approx(1.0)
-    assert seed_paragraphs.find_topics("وزير الدفاع", top_n=1)["topic"].tolist() == [0]
+    assert seed_paragraphs.find_topics("وزير الدفاع", top_n=1)["topic"].tolist() == [1]
     with pytest.raises(InputError, match="no word of 'كرة القدم' is in the model's vocabulary"):
         seed_paragraphs.find_topics("كرة القدم")
 
@@ -359,8 +392,9 @@ def test_example_stories_are_ready_to_read(seed_paragraphs: ArabicTopicModel, se
     assert examples.columns.tolist() == [
         "topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"
     ]  # fmt: skip
-    assert examples[["topic", "rank"]].values.tolist() == [[0, 1], [0, 2], [1, 1], [1, 2]]
-    quake = examples[examples["topic"] == 1].iloc[0]
+    # One story per topic here: a topic's paragraphs come from one story, and a story is shown once.
+    assert examples[["topic", "rank", "article_id"]].values.tolist() == [[0, 1, MAIN], [1, 1, MAIN], [2, 1, EMBEDDED]]
+    quake = examples[examples["topic"] == 2].iloc[0]
     assert quake["opening"] == "ضرب زلزال ثانٍ الأراضي الباكستانية في…"
     assert quake["source"] == "الجزيرة"
 
@@ -369,8 +403,8 @@ def test_topic_counts_are_compared_on_the_stored_embeddings(seed_paragraphs: Ara
     before = seed_paragraphs.topic_info_.copy()
     table = toolkit.compare_topic_counts(seed_paragraphs, [3, 2, 2])
     assert table.columns.tolist() == ["n_topics", "coherence", "diversity", "smallest", "median", "largest"]
-    assert table[["n_topics", "smallest", "median", "largest"]].values.tolist() == [[2, 5, 11, 17], [3, 3, 8, 11]]
-    assert table["diversity"].round(6).tolist() == [1.0, 0.966667]  # one of 30 top words repeats at 3 topics
+    assert table[["n_topics", "smallest", "median", "largest"]].values.tolist() == [[2, 4, 6.5, 9], [3, 3, 5, 5]]
+    assert table["diversity"].tolist() == [1.0, 1.0]  # no top word is in two topics
     assert table["coherence"].between(-1, 1).all()
     pd.testing.assert_frame_equal(seed_paragraphs.topic_info_, before)  # the model itself is left as it was
 
@@ -378,16 +412,20 @@ def test_topic_counts_are_compared_on_the_stored_embeddings(seed_paragraphs: Ara
 def test_renamed_topics_reach_every_table_and_the_saved_model(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
     model = fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
     model.set_topic_labels({0: "التعاون الدفاعي"})
-    assert model.topic_info_["label"].tolist() == ["التعاون الدفاعي", "بقوة درجة · زلزال"]
+    assert model.topic_info_["label"].tolist() == [
+        "التعاون الدفاعي",
+        "الإيراني · الدفاع الباكستاني",
+        "الزلزال · بقوة درجة",
+    ]
     assert set(model.doc_topics_.loc[model.doc_topics_["topic"] == 0, "topic_label"]) == {"التعاون الدفاعي"}
     assert model.bertopic_.custom_labels_[0] == "التعاون الدفاعي"
     loaded = load_topic_model(model.save(tmp_path / "renamed"))
-    assert loaded.topic_info_["label"].tolist() == ["التعاون الدفاعي", "بقوة درجة · زلزال"]
-    assert set(loaded.transform(seed_articles)["topic_label"]) == {"التعاون الدفاعي", "بقوة درجة · زلزال"}
-    with pytest.raises(InputError, match=r"no topic \[7\] in this model \(topics: \[0, 1\]\)"):
+    assert loaded.topic_info_["label"].tolist() == model.topic_info_["label"].tolist()
+    assert "التعاون الدفاعي" in set(loaded.transform(seed_articles)["topic_label"])
+    with pytest.raises(InputError, match=r"no topic \[7\] in this model \(topics: \[0, 1, 2\]\)"):
         model.set_topic_labels({7: "x"})
-    with pytest.raises(InputError, match="two topics would both be called 'بقوة درجة · زلزال'"):
-        model.set_topic_labels({0: "بقوة درجة · زلزال"})
+    with pytest.raises(InputError, match="two topics would both be called 'الزلزال · بقوة درجة'"):
+        model.set_topic_labels({0: "الزلزال · بقوة درجة"})
 
 
 # --- saving and loading ---------------------------------------------------------------------------
@@ -410,10 +448,14 @@ def test_a_loaded_model_gives_the_same_topics(
     seed_paragraphs: ArabicTopicModel, seed_articles: pd.DataFrame, tmp_path: Path
 ) -> None:
     loaded = load_topic_model(seed_paragraphs.save(tmp_path / "sample"))
-    pd.testing.assert_frame_equal(loaded.transform(seed_articles), seed_paragraphs.doc_topics_)
+    pd.testing.assert_frame_equal(loaded.transform(counted_stories(seed_articles)), seed_paragraphs.doc_topics_)
     pd.testing.assert_frame_equal(loaded.doc_topics_, seed_paragraphs.doc_topics_)
     pd.testing.assert_frame_equal(loaded.topic_info_, seed_paragraphs.topic_info_)
     assert dict(loaded.bertopic_.get_topic(0)) == dict(seed_paragraphs.bertopic_.get_topic(0))
+    # BERTopic's own view of the topics' typical documents: the paragraphs as written, after loading too.
+    representative = seed_paragraphs.bertopic_.get_representative_docs()
+    assert loaded.bertopic_.get_representative_docs() == representative
+    assert representative[2] == [seed_articles.set_index("article_id").loc[EMBEDDED, "text"].split("\n\n")[2]]
 
 
 def test_a_loaded_model_reduces_topics_as_the_original_would(seed_articles: pd.DataFrame, tmp_path: Path) -> None:
@@ -429,7 +471,8 @@ def test_a_model_saved_without_documents_holds_no_story_text(
     saved = seed_paragraphs.save(tmp_path / "shared", documents=False)
     assert not (saved / "documents.parquet").exists() and not (saved / "embeddings.safetensors").exists()
     loaded = load_topic_model(saved)
-    pd.testing.assert_frame_equal(loaded.transform(seed_articles), seed_paragraphs.doc_topics_)
+    pd.testing.assert_frame_equal(loaded.transform(counted_stories(seed_articles)), seed_paragraphs.doc_topics_)
+    assert loaded.bertopic_.get_representative_docs() == {}  # no story text in the folder, so none
     with pytest.raises(ValueError, match=r"this model was saved without them \(refit\)"):
         loaded.reduce_topics(1)
     with pytest.raises(InputError, match="this model has no fitted documents to save"):
@@ -526,8 +569,8 @@ DAMAGES = [
     ("classifier.safetensors", _truncate, "not a readable safetensors file, truncated or damaged"),
     ("model/ctfidf.safetensors", _truncate, "not a readable safetensors file, truncated or damaged"),
     ("classifier.safetensors", _nan_weights, "tensor 'weights' holds NaN or infinite values"),
-    ("topic_info.csv", _header_only, "should list topics 0 to 1, one per row, as the classifier has"),
-    ("doc_topics.parquet", _unknown_topic, "column 'topic' should hold topic numbers 0 to 1"),
+    ("topic_info.csv", _header_only, "should list topics 0 to 2, one per row, as the classifier has"),
+    ("doc_topics.parquet", _unknown_topic, "column 'topic' should hold topic numbers 0 to 2"),
     ("model/topics.json", _topics_json_of_wrong_type, "BERTopic cannot read this folder"),
 ]
 
@@ -581,9 +624,11 @@ def test_a_model_saved_before_checksums_still_loads(
 ) -> None:
     saved = seed_paragraphs.save(tmp_path / "format-1")
     meta = json.loads((saved / "topic_model.json").read_text(encoding="utf-8"))
-    del meta["files"]
+    del meta["files"], meta["params"]["kinds"]
     (saved / "topic_model.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
-    pd.testing.assert_frame_equal(load_topic_model(saved).transform(seed_articles), seed_paragraphs.doc_topics_)
+    loaded = load_topic_model(saved)
+    pd.testing.assert_frame_equal(loaded.transform(counted_stories(seed_articles)), seed_paragraphs.doc_topics_)
+    assert loaded.kinds is None  # saved before `kinds`: such a model was fitted on every row
 
 
 def test_cli_writes_the_three_outputs(
@@ -595,9 +640,15 @@ def test_cli_writes_the_three_outputs(
     assert main(["topics", str(tmp_path / "articles.parquet"), "-o", str(tmp_path / "models" / "sample")]) == 0
     out = tmp_path / "models" / "sample"
     assert (out / "model" / "topic_embeddings.safetensors").is_file()
-    assert pd.read_parquet(out / "doc_topics.parquet")["article_id"].tolist() == seed_articles["article_id"].tolist()
+    assert pd.read_parquet(out / "doc_topics.parquet")["article_id"].tolist() == [MAIN, EMBEDDED]
+    everything = tmp_path / "models" / "everything"
+    assert (
+        main(["topics", str(tmp_path / "articles.parquet"), "-o", str(everything), "--kinds", "article,headline"]) == 0
+    )
+    assert len(pd.read_parquet(everything / "doc_topics.parquet")) == 1 + 8  # the story and the headlines but h3
+    # One cached embedding per set of documents fitted.
+    assert len(list((tmp_path / "cache" / "arabic-news-toolkit" / "embeddings").glob("*.safetensors"))) == 2
     assert pd.read_csv(out / "topic_info.csv").columns.tolist()[:2] == ["topic", "size"]
-    assert len(list((tmp_path / "cache" / "arabic-news-toolkit" / "embeddings").glob("*.safetensors"))) == 1
 
 
 def test_cli_refuses_a_bad_number_of_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -621,8 +672,9 @@ def test_corpus_fit_is_reproducible_and_survives_saving(
 
 @pytest.mark.corpora
 def test_corpus_sample_topics_follow_the_categories(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel) -> None:
-    assert ant_model.settings_["clusterer"] == "KMeans (k=8, auto)"
-    sport = ant_model.doc_topics_.loc[ant_sample["category"].eq("sport").to_numpy(), "topic"].mode().item()
+    assert ant_model.settings_["clusterer"] == "KMeans (k=12, auto)"  # about sqrt(300 / 2)
+    topics = ant_model.doc_topics_.merge(ant_sample[["article_id", "category"]], on="article_id")
+    sport = topics.loc[topics["category"].eq("sport"), "topic"].mode().item()
     assert {"مباراة", "المباراة", "كرة", "القدم", "الدوري", "المنتخب"} & set(_words_of(ant_model, sport))
 
 

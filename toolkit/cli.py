@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     topics.add_argument("--n-topics", default="auto", help="number of topics or 'auto'")
     topics.add_argument("--seed", type=int, default=42)
+    _add_kinds(topics)
     topics.set_defaults(run=_cmd_topics, subparser=topics)
 
     themes = sub.add_parser("themes", help="score every story against the themes")
@@ -114,6 +115,29 @@ def _add_column_map(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_kinds(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        metavar="KIND,...",
+        help="the rows counted as stories, by the topic fit and the attention tables: comma-separated kinds "
+        "(default article,embedded: whole articles and 'read also' stories; add headline for related headlines)",
+    )
+
+
+def _kinds(text: str) -> list[str]:
+    """``--kinds`` as a list, each a row kind of the articles table.
+
+    >>> _kinds("article,embedded,headline")
+    ['article', 'embedded', 'headline']
+    """
+    kinds = [kind.strip() for kind in text.split(",") if kind.strip()]
+    known = ("article", "embedded", "headline")  # toolkit.load.KINDS, without importing the loading stage
+    if not kinds or not set(kinds) <= set(known):
+        raise argparse.ArgumentTypeError(f"expected some of {','.join(known)}, comma-separated, not {text!r}")
+    return kinds
+
+
 def _add_settings(parser: argparse.ArgumentParser, inputs: argparse._MutuallyExclusiveGroup) -> None:
     """The settings `toolkit report` and `toolkit gallery` share: every option of the API's stages.
 
@@ -150,6 +174,7 @@ def _add_settings(parser: argparse.ArgumentParser, inputs: argparse._MutuallyExc
         "--embedding", metavar="NAME_OR_PATH", help="'tfidf' (default, offline) or a sentence-transformers name/path"
     )
     topics.add_argument("--seed", type=int, metavar="N", help="random seed of the topic model (default: 42)")
+    _add_kinds(data)
     themes = parser.add_argument_group("themes")
     themes.add_argument("--themes", type=Path, metavar="FILE", help="a themes TOML file, added to the built-in themes")
     themes.add_argument(
@@ -193,6 +218,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "since": args.since,
         "until": args.until,
         "sources": args.sources,
+        "kinds": args.kinds,
         "unit": args.unit,
         "n_topics": None if args.n_topics is None else _n_topics(args.n_topics),
         "embedding": args.embedding,
@@ -280,8 +306,14 @@ def _cmd_topics(args: argparse.Namespace) -> int:
     n_topics = _n_topics(args.n_topics)
     if not args.articles.is_file():
         raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
+    kinds = {} if args.kinds is None else {"kinds": args.kinds}
     model = fit_topics(
-        read_articles(args.articles), unit=args.unit, embedding=args.embedding, n_topics=n_topics, seed=args.seed
+        read_articles(args.articles),
+        unit=args.unit,
+        embedding=args.embedding,
+        n_topics=n_topics,
+        seed=args.seed,
+        **kinds,
     )
     model.save(args.output)
     print(f"wrote {args.output}/: model/, doc_topics.parquet, topic_info.csv ({model.settings_['n_topics']} topics)")
@@ -321,17 +353,19 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     if args.model is not None:
         model = load_topic_model(args.model)
     else:
-        model = fit_topics(articles, **{name: settings[name] for name in _FIT_OPTIONS if name in settings})
+        model = fit_topics(articles, **{name: settings[name] for name in (*_FIT_OPTIONS, "kinds") if name in settings})
     themes = load_themes(args.themes)
+    kinds = {"kinds": args.kinds} if args.kinds is not None else {}
     scores = read_theme_scores(args.theme_scores) if args.theme_scores else score_themes(articles, themes=themes)
     written = write_gallery(
         articles,
         output_dir=args.output,
         topic_info=model.topic_info_,
         topics_over_time=topics_over_time(model, articles),
-        theme_attention=theme_attention(articles, scores, themes=themes),
-        theme_attention_by_source=theme_attention(articles, scores, by="source", themes=themes),
+        theme_attention=theme_attention(articles, scores, themes=themes, **kinds),
+        theme_attention_by_source=theme_attention(articles, scores, by="source", themes=themes, **kinds),
         unit=model.settings_["unit"],
+        **kinds,
     )
     print(f"wrote {len(written)} files to {args.output}: {', '.join(p.name for p in written if p.suffix == '.png')}")
     return 0

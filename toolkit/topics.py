@@ -11,14 +11,16 @@ documents and their topics and a table of topics with Arabic words and labels:
 
 How a fit works (every choice measured on ANT, 5,100 articles in 6 categories; see benchmarks/quality.py):
 
-1. Documents are whole stories (``unit="article"``) or their paragraphs (``unit="paragraph"``: ``text``
-   split on blank lines, each row keeping its ``article_id`` and a ``paragraph`` index).
+1. Documents are the stories every table counts (`toolkit.stories.counted_stories`: articles and "read
+   also" stories, not related-headline rows unless ``kinds`` asks, not a page scraped twice), whole
+   (``unit="article"``) or as paragraphs (``unit="paragraph"``: ``text`` split on blank lines, each row
+   keeping its ``article_id`` and a ``paragraph`` index).
 2. Embeddings (`toolkit.embeddings`): TF-IDF of the normalised words reduced by TruncatedSVD to 100
    dimensions by default (no download), or a local sentence-transformers model, or your own vectors.
-3. Clustering: KMeans with ``n_topics`` topics (``"auto"``: about the square root of a fifth of the
-   documents, at most 100) on the normalised embeddings; no UMAP, no outliers. ``clustering="hdbscan"``
-   is BERTopic's usual UMAP + HDBSCAN instead, with outliers (topic -1) that ``reassign_outliers=True``
-   puts in their best topic.
+3. Clustering: KMeans with ``n_topics`` topics (``"auto"``: about the square root of half the
+   documents, Mardia's rule of thumb, at least 2 and at most 100) on the normalised embeddings; no UMAP,
+   no outliers. ``clustering="hdbscan"`` is BERTopic's usual UMAP + HDBSCAN instead, with outliers
+   (topic -1) that ``reassign_outliers=True`` puts in their best topic.
 4. Refinement: up to three rounds in which a word classifier (Complement Naive Bayes on the word TF-IDF,
    `toolkit.embeddings.WordTfidf`) is trained on the topics and every document moves to the topic its
    words fit best. It raised NMI against the ANT categories from 0.63 to 0.66 at 6 topics (more rounds
@@ -66,7 +68,8 @@ from toolkit.embeddings import (
     topic_word_vectorizer,
 )
 from toolkit.errors import InputError, require_columns
-from toolkit.load import period_start, stray_dates
+from toolkit.load import KINDS, period_start, stray_dates
+from toolkit.stories import STORY_KINDS, counted_stories
 
 __all__ = [
     "ArabicTopicModel",
@@ -164,14 +167,17 @@ class _Classifier:
 class ArabicTopicModel:
     """A BERTopic model fitted on Arabic news, with tidy tables of its topics (scikit-learn style).
 
-    Options (keyword-only): ``unit`` ``"article"`` or ``"paragraph"``; ``embedding`` ``"tfidf"``
+    Options (keyword-only): ``unit`` ``"article"`` or ``"paragraph"``; ``kinds``, the rows fitted
+    (default `STORY_KINDS`: articles and "read also" stories; add ``"headline"`` to fit related-headline
+    rows too, None for every row); ``embedding`` ``"tfidf"``
     (default, offline), a sentence-transformers model name in the local cache or a model folder, or an
     array with one row per document of `topic_documents`; ``n_topics`` ``"auto"`` or a number;
     ``clustering`` ``"kmeans"`` (default) or ``"hdbscan"``; ``seed``; ``reassign_outliers`` (HDBSCAN's
     outliers go to their best topic); ``cache`` (embedding cache: ``True``, a folder, or ``False``);
     ``verbose`` prints the one-line summary of what the fit chose.
 
-    Fitted attributes: ``doc_topics_``, ``topic_info_``, ``bertopic_`` (the BERTopic model),
+    Fitted attributes: ``doc_topics_``, ``topic_info_``, ``bertopic_`` (the BERTopic model; its
+    ``get_representative_docs()`` gives the texts of ``topic_info_["representative_ids"]`` as written),
     ``settings_`` (what the fit chose), and for `reduce_topics` ``documents_`` and ``embeddings_``.
 
     >>> model = ArabicTopicModel(unit="paragraph", n_topics=2).fit(articles)  # doctest: +SKIP
@@ -181,6 +187,7 @@ class ArabicTopicModel:
         self,
         *,
         unit: Unit = "article",
+        kinds: Sequence[str] | None = STORY_KINDS,
         embedding: Embedding = "tfidf",
         n_topics: int | Literal["auto"] = "auto",
         clustering: Clustering = "kmeans",
@@ -190,6 +197,7 @@ class ArabicTopicModel:
         verbose: bool = True,
     ) -> None:
         self.unit = unit
+        self.kinds = kinds
         self.embedding = embedding
         self.n_topics = n_topics
         self.clustering = clustering
@@ -199,16 +207,23 @@ class ArabicTopicModel:
         self.verbose = verbose
 
     def fit(self, articles: pd.DataFrame) -> Self:
-        """Fit on the articles DataFrame; returns the fitted model.
+        """Fit on the stories of the articles DataFrame (rows of ``kinds``, once each); returns the model.
+
+        Rows left out (related headlines, a page scraped twice) get no row in ``doc_topics_``: the
+        tables by outlet and over time count what `theme_attention` counts. ``transform(articles)``
+        gives a topic to any row.
 
         >>> model = ArabicTopicModel(unit="paragraph").fit(articles)  # doctest: +SKIP
         """
-        _check_options(self.unit, self.n_topics, self.clustering)
-        units = topic_documents(articles, unit=self.unit)
+        _check_options(self.unit, self.n_topics, self.clustering, self.kinds)
+        stories = counted_stories(articles, kinds=self.kinds)
+        units = topic_documents(stories, unit=self.unit)
         usable = _usable(units)
         if not usable.any():
+            kinds = "every kind" if self.kinds is None else " or ".join(self.kinds)
             raise InputError(
-                "articles", f"no usable documents: none of the {len(units)} {self.unit}s has an Arabic word"
+                "articles",
+                f"no usable documents: none of the {len(units)} {self.unit}s of rows of {kinds} has an Arabic word",
             )
         # Every unit is embedded, so precomputed embeddings line up with topic_documents; then the usable kept.
         words, features = WordTfidf.fit(units["text_norm"].tolist())
@@ -224,6 +239,7 @@ class ArabicTopicModel:
             embedding=embedding_name(self.embedding),
             embedding_cache=cache_status,
             skipped_units=int((~usable).sum()),
+            rows_left_out=len(articles) - len(stories),
         )
         self.settings_["summary"] = _summary(self.settings_)
         log.info(self.settings_["summary"])
@@ -245,7 +261,11 @@ class ArabicTopicModel:
         if getattr(self, "embeddings_", None) is None:
             raise ValueError("reduce_topics needs the fitted documents: this model was saved without them (refit)")
         _check_options(self.unit, n_topics, "kmeans")
-        kept = {key: self.settings_[key] for key in ("embedding", "embedding_cache", "skipped_units")}
+        kept = {
+            key: self.settings_[key]
+            for key in ("embedding", "embedding_cache", "skipped_units", "rows_left_out")
+            if key in self.settings_
+        }
         self._fit_documents(n_topics, clustering="kmeans")
         self.settings_.update(kept)
         self.settings_["summary"] = _summary(self.settings_)
@@ -357,6 +377,7 @@ class ArabicTopicModel:
         _, probability[inside] = classifier.assign(features[inside])
         self._classifier = classifier
         self.topic_info_ = _topic_info(self.bertopic_, documents, labels, probability)
+        self.bertopic_.representative_docs_ = _representative_docs(documents, labels, probability)
         labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
         self.bertopic_.set_topic_labels(labels_by_topic)
         self.doc_topics_ = _doc_topics(documents, labels, probability, labels_by_topic)
@@ -427,6 +448,7 @@ class ArabicTopicModel:
     def _params(self) -> dict[str, Any]:
         return {
             "unit": self.unit,
+            "kinds": None if self.kinds is None else list(self.kinds),
             "embedding": embedding_name(self.embedding),
             "n_topics": self.n_topics,
             "clustering": self.clustering,
@@ -459,7 +481,9 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
 
     The loaded model has ``doc_topics_``, ``topic_info_``, ``bertopic_`` and ``settings_``, and
     ``transform`` gives the same topics as the saved model; saved with its documents (the default),
-    it also has ``documents_`` and ``embeddings_`` and `reduce_topics` gives what the original would.
+    it also has ``documents_`` and ``embeddings_``, `reduce_topics` gives what the original would, and
+    ``bertopic_.get_representative_docs()`` the original's texts (a model saved without its documents
+    holds no story text, so it has none).
 
     >>> model = load_topic_model("models/sample")  # doctest: +SKIP
     """
@@ -490,6 +514,10 @@ def load_topic_model(path: str | Path) -> ArabicTopicModel:
     if checksums is not None and set(_DOCUMENT_FILES) <= set(checksums):
         model.documents_, model.embeddings_ = _read_documents(path)
         model._features = model._words.transform(model.documents_["text_norm"].tolist())
+        topics = model.doc_topics_
+        model.bertopic_.representative_docs_ = _representative_docs(
+            model.documents_, topics["topic"].to_numpy(), topics["probability"].to_numpy()
+        )
     return model
 
 
@@ -511,9 +539,10 @@ def _saved_checksums(meta_file: Path, meta: dict[str, Any]) -> dict[str, str]:
 
 def _model_with_params(meta_file: Path, params: dict[str, Any]) -> ArabicTopicModel:
     try:
-        options = {key: value for key, value in params.items() if key != "embedding"}
+        # A model saved before ``kinds`` existed was fitted on every row.
+        options = {"kinds": None} | {key: value for key, value in params.items() if key != "embedding"}
         model = ArabicTopicModel(embedding=str(params["embedding"]), verbose=False, **options)
-        _check_options(model.unit, model.n_topics, model.clustering)
+        _check_options(model.unit, model.n_topics, model.clustering, model.kinds)
     except (KeyError, TypeError, ValueError) as err:
         raise InputError(meta_file, f"field 'params' is not a topic model's settings ({err})") from None
     return model
@@ -650,26 +679,31 @@ def topics_per_source(model: ArabicTopicModel, articles: pd.DataFrame) -> pd.Dat
 _UMAP_MIN_DOCUMENTS = 50
 
 
-def _check_options(unit: str, n_topics: object, clustering: str) -> None:
+def _check_options(unit: str, n_topics: object, clustering: str, kinds: object = STORY_KINDS) -> None:
     if unit not in ("article", "paragraph"):
         raise ValueError(f"unit must be 'article' or 'paragraph', not {unit!r}")
     if clustering not in ("kmeans", "hdbscan"):
         raise ValueError(f"clustering must be 'kmeans' or 'hdbscan', not {clustering!r}")
     if n_topics != "auto" and (isinstance(n_topics, bool) or not isinstance(n_topics, int) or n_topics < 1):
         raise ValueError(f"n_topics must be 'auto' or a whole number of at least 1, not {n_topics!r}")
+    if kinds is not None and (isinstance(kinds, str) or not kinds or not set(kinds) <= set(KINDS)):
+        raise ValueError(f"kinds must be None or a list of some of {', '.join(KINDS)}, not {kinds!r}")
     if clustering == "hdbscan" and n_topics != "auto":
         raise ValueError("clustering='hdbscan' finds its own number of topics: leave n_topics='auto'")
 
 
 def _auto_n_topics(n_documents: int) -> int:
-    """About sqrt(n/5), at least 2 from 4 documents on and at most 100: 32 for 5,100 articles.
+    """About sqrt(n/2) (Mardia's rule of thumb), at least 2 from 2 documents on and at most 100.
 
-    >>> [_auto_n_topics(n) for n in (1, 3, 11, 22, 5100, 10**6)]
-    [1, 1, 2, 2, 32, 100]
+    Small corpora are where users start: on the sample page's 13 paragraphs, 3 topics keep the
+    earthquake apart from the defence story; sqrt(n/5) gave 2 and mixed them.
+
+    >>> [_auto_n_topics(n) for n in (1, 2, 13, 300, 5100, 10**6)]
+    [1, 2, 3, 12, 50, 100]
     """
-    if n_documents < 4:
+    if n_documents < 2:
         return 1
-    return max(2, min(MAX_AUTO_TOPICS, round(math.sqrt(n_documents / 5))))
+    return max(2, min(MAX_AUTO_TOPICS, round(math.sqrt(n_documents / 2))))
 
 
 def _usable(units: pd.DataFrame) -> np.ndarray:
@@ -888,11 +922,29 @@ def _topic_info(bertopic: Any, documents: pd.DataFrame, labels: np.ndarray, prob
         pairs = [(written(w, forms), float(s)) for w, s in bertopic.get_topic(topic) or [] if w]
         label = OUTLIER_LABEL if topic == -1 else _label([w for w, _ in pairs], topic, taken)
         taken.add(label)
-        members = np.flatnonzero(labels == topic)
-        best = members[np.argsort(-probability[members], kind="stable")]
-        representatives = list(dict.fromkeys(documents["article_id"].iloc[best]))[:N_REPRESENTATIVES]
-        rows.append((topic, int(sizes[topic]), [w for w, _ in pairs], [s for _, s in pairs], label, representatives))
+        representatives = documents["article_id"].iloc[_representative_rows(documents, labels, probability, topic)]
+        rows.append(
+            (topic, int(sizes[topic]), [w for w, _ in pairs], [s for _, s in pairs], label, representatives.tolist())
+        )
     return pd.DataFrame(rows, columns=_TOPIC_INFO_COLUMNS)
+
+
+def _representative_rows(
+    documents: pd.DataFrame, labels: np.ndarray, probability: np.ndarray, topic: int
+) -> np.ndarray:
+    """Rows of the topic's most typical documents: highest probability first (then input order), one per story."""
+    members = np.flatnonzero(labels == topic)
+    best = members[np.argsort(-probability[members], kind="stable")]
+    first_of_story = ~documents["article_id"].iloc[best].duplicated().to_numpy()
+    return best[first_of_story][:N_REPRESENTATIVES]
+
+
+def _representative_docs(documents: pd.DataFrame, labels: np.ndarray, probability: np.ndarray) -> dict[int, list[str]]:
+    """BERTopic's ``representative_docs_``: the texts of ``representative_ids``, as the stories write them."""
+    return {
+        int(topic): documents["text"].iloc[_representative_rows(documents, labels, probability, topic)].tolist()
+        for topic in sorted(set(labels.tolist()))
+    }
 
 
 def _label(words: list[str], topic: int, taken: set[str]) -> str:
@@ -960,6 +1012,11 @@ def _summary(settings: dict[str, Any]) -> str:
         f" (cache {settings['embedding_cache']}) · reducer {settings['reducer']} · {settings['clusterer']}"
         f" · refinement rounds {settings['refinement_rounds']} · {settings['n_topics']} topics,"
         f" {settings['outlier_share']:.0%} outliers"
+        + (
+            f" · {settings['rows_left_out']:,} rows not fitted (related headlines, repeats)"
+            if settings.get("rows_left_out")
+            else ""
+        )
     )
 
 
@@ -1009,8 +1066,10 @@ def _read_doc_topics(path: Path, n_topics: int) -> pd.DataFrame:
 
 
 def _with_article_column(model: ArabicTopicModel, articles: pd.DataFrame, column: str) -> pd.DataFrame:
-    """The model's ``doc_topics_`` with ``column`` of ``articles``; stories the model never saw are named."""
+    """The model's ``doc_topics_`` with ``column`` of ``articles``' stories (the rows the model fits:
+    `counted_stories` of its ``kinds``); stories the model never saw are named."""
     require_columns(articles, ["article_id", column])
+    articles = counted_stories(articles, kinds=getattr(model, "kinds", None))
     values = pd.DataFrame(
         {"article_id": articles["article_id"].astype(str).tolist(), column: articles[column].tolist()}
     )

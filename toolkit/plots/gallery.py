@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from toolkit.plots.charts import (
     topics_over_time_chart,
     word_cloud_chart,
 )
+from toolkit.stories import STORY_KINDS
 
 __all__ = ["topic_titles", "write_gallery"]
 
@@ -49,6 +50,7 @@ def write_gallery(
     theme_attention: pd.DataFrame | None = None,
     theme_attention_by_source: pd.DataFrame | None = None,
     unit: str = "article",
+    kinds: Sequence[str] | None = STORY_KINDS,
     html: bool = True,
     arabic_digits: bool = False,
 ) -> list[Path]:
@@ -61,7 +63,8 @@ def write_gallery(
     charts over time say that no story has a date). The word cloud weighs the
     topics' top words by the share of documents each topic holds (`corpus_words`).
     ``unit`` is what the topic model counted (``model.settings_["unit"]``): the
-    topic charts' titles say it (stories or paragraphs).
+    topic charts' titles say it (stories or paragraphs). ``kinds`` are the rows the stories-per-outlet
+    chart counts (`toolkit.stories.counted_stories`), as the attention tables were given.
     Each chart becomes ``NAME.png`` (150 dpi) and, with ``html``, ``NAME.html``
     (plotly, with ``plotly.min.js`` written once beside it so it opens offline).
 
@@ -71,7 +74,7 @@ def write_gallery(
     output.mkdir(parents=True, exist_ok=True)
     options = {"arabic_digits": arabic_digits}
     charts: dict[str, Callable[..., Any]] = {
-        "stories_per_source": lambda **kw: stories_per_source_chart(articles, **kw, **options),
+        "stories_per_source": lambda **kw: stories_per_source_chart(articles, kinds=kinds, **kw, **options),
     }
     titles = topic_titles(unit)
     if topic_info is not None:
