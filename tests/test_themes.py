@@ -187,7 +187,7 @@ def test_seeds_match_with_clitics_and_endings():
 
 
 def test_words_are_the_tokenizers_words_quoted_names_left_out():
-    from toolkit.themes import _word_column
+    from toolkit.themes import word_column
 
     texts = [
         "ضرب «زلزال قوي» و“طوفان 40” الساحل",  # quoted names (two words and more) are left out
@@ -196,7 +196,7 @@ def test_words_are_the_tokenizers_words_quoted_names_left_out():
         "",
         "\n\nزلزال\tقوي\n",
     ]
-    words, rows = _word_column([normalise(t) for t in texts])
+    words, rows = word_column([normalise(t) for t in texts])
     assert list(zip(rows.tolist(), words.to_pylist(), strict=True)) == [
         (0, "ضرب"), (0, "الساحل"), (1, "قال"), (1, "الناتو"), (1, "ان"),
         (2, "NATO"), (2, "ايام"), (4, "زلزال"), (4, "قوي"),
@@ -208,11 +208,11 @@ def test_words_match_the_tokenizer_on_real_stories(corpora):
     import re
 
     from benchmarks.themes_eval import SOURCES, source_path
-    from toolkit.themes import _QUOTED_NAME, _word_column
+    from toolkit.themes import _QUOTED_NAME, word_column
 
     for name in SOURCES:
         texts = toolkit.load_articles(source_path(corpora, name), progress=False)["text_norm"].fillna("").tolist()
-        words, rows = _word_column(texts)
+        words, rows = word_column(texts)
         expected = [toolkit.tokenize(re.sub(_QUOTED_NAME, " ، ", t), normalised=True) for t in texts]
         assert words.to_pylist() == [w for ws in expected for w in ws], name
         assert rows.tolist() == [i for i, ws in enumerate(expected) for _ in ws], name

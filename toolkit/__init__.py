@@ -57,6 +57,12 @@ _EXPORTS: dict[str, str] = {
     "distinctive_words": "toolkit.themes",
     "topics_to_themes": "toolkit.themes",
     "Theme": "toolkit.themes",
+    # places: the countries of every story, who cooperates with whom, words in context
+    "load_countries": "toolkit.places",
+    "detect_countries": "toolkit.places",
+    "country_attention": "toolkit.places",
+    "cooperation_pairs": "toolkit.places",
+    "concordance": "toolkit.places",
     # plots: right-to-left Arabic charts
     "display_text": "toolkit.plots",
     "arabic_font": "toolkit.plots",
@@ -67,6 +73,8 @@ _EXPORTS: dict[str, str] = {
     "theme_comparison_chart": "toolkit.plots",
     "theme_by_source_chart": "toolkit.plots",
     "stories_per_source_chart": "toolkit.plots",
+    "countries_by_source_chart": "toolkit.plots",
+    "cooperation_pairs_chart": "toolkit.plots",
     "word_cloud_chart": "toolkit.plots",
     "corpus_words": "toolkit.plots",
     "write_gallery": "toolkit.plots",
@@ -74,6 +82,7 @@ _EXPORTS: dict[str, str] = {
     "build_reports": "toolkit.report",
     "export_html": "toolkit.report",
     "rtl_table": "toolkit.report",
+    "rtl_concordance": "toolkit.report",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

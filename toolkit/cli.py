@@ -341,6 +341,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
         args.subparser.error("give the inputs to load, or --articles FILE")
     settings = _settings(args)  # usage errors before the stages' slow imports
     from toolkit.load import load_articles, read_articles, select_articles
+    from toolkit.places import cooperation_pairs, country_attention, detect_countries
     from toolkit.plots import write_gallery
     from toolkit.themes import load_themes, read_theme_scores, score_themes, theme_attention
     from toolkit.topics import fit_topics, load_topic_model, topics_over_time
@@ -356,6 +357,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
         model = fit_topics(articles, **{name: settings[name] for name in (*_FIT_OPTIONS, "kinds") if name in settings})
     themes = load_themes(args.themes)
     kinds = {"kinds": args.kinds} if args.kinds is not None else {}
+    countries = detect_countries(articles)
     scores = read_theme_scores(args.theme_scores) if args.theme_scores else score_themes(articles, themes=themes)
     written = write_gallery(
         articles,
@@ -364,6 +366,8 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
         topics_over_time=topics_over_time(model, articles),
         theme_attention=theme_attention(articles, scores, themes=themes, **kinds),
         theme_attention_by_source=theme_attention(articles, scores, by="source", themes=themes, **kinds),
+        cooperation_pairs=cooperation_pairs(articles, scores, countries, **kinds),
+        country_attention_by_source=country_attention(articles, scores, countries, by="source", **kinds),
         unit=model.settings_["unit"],
         **kinds,
     )

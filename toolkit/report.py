@@ -35,7 +35,7 @@ from IPython.display import HTML
 
 from toolkit import __version__
 from toolkit.arabic import is_arabic
-from toolkit.errors import InputError
+from toolkit.errors import InputError, require_columns
 
 __all__ = [
     "NOTEBOOKS_DIR",
@@ -533,6 +533,43 @@ def rtl_table(
     lines[-1] += "</tr></thead>"
     lines.append("<tbody>")
     lines += ["<tr>" + "".join(map(_td, row, blanks)) + "</tr>" for row in cells]
+    lines += ["</tbody>", "</table>"]
+    return HTML("\n".join(lines))
+
+
+# The keyword column lines up: the words before it hug it from the right, the words after from the left.
+# (A <style> block: the report's sanitiser keeps no style attribute. `body .jp-…` outweighs the table rules.)
+_KWIC_STYLE = """<style>
+body .jp-RenderedHTMLCommon table.toolkit-kwic td.toolkit-before { text-align: left; white-space: nowrap; }
+body .jp-RenderedHTMLCommon table.toolkit-kwic td.toolkit-keyword { text-align: center; font-weight: bold; }
+body .jp-RenderedHTMLCommon table.toolkit-kwic td.toolkit-after { text-align: right; white-space: nowrap; }
+</style>"""
+
+
+def rtl_concordance(kwic: pd.DataFrame, *, max_rows: int = 50) -> HTML:
+    r"""Show `toolkit.concordance`'s table as Arabic reads: the words before the keyword on its right,
+    the words after on its left, every keyword in one column, then the story's id, outlet and date.
+
+    >>> kwic = pd.DataFrame({"before": ["أهمية"], "keyword": ["التعاون"], "after": ["الدفاعي"],
+    ...     "article_id": ["a"], "source": ["الجزيرة"], "published_at": [pd.NaT]})
+    >>> row = rtl_concordance(kwic).data.splitlines()[7]
+    >>> re.findall(r'<td class="toolkit-(\w+)">([^<]*)', row)
+    [('before', 'أهمية'), ('keyword', 'التعاون'), ('after', 'الدفاعي')]
+    """
+    require_columns(kwic, ["before", "keyword", "after", "article_id", "source", "published_at"], name="kwic")
+    if kwic.empty:
+        return HTML('<p class="toolkit-empty" dir="auto">the keyword is in none of the stories</p>')
+    lines = [_KWIC_STYLE, '<table class="toolkit-table toolkit-kwic" dir="rtl">']
+    if len(kwic) > max_rows:
+        lines.append(f"<caption>first {max_rows} of {len(kwic)} rows</caption>")
+    lines.append("<tbody>")
+    for row in kwic.head(max_rows).itertuples(index=False):
+        context = "".join(
+            f'<td class="toolkit-{part}">{html.escape(str(text))}</td>'
+            for part, text in zip(("before", "keyword", "after"), row[:3], strict=True)
+        )
+        story = "".join(_td(_paragraphs(_cell_text(value), max_chars=80), _DASH) for value in row[3:6])
+        lines.append(f"<tr>{context}{story}</tr>")
     lines += ["</tbody>", "</table>"]
     return HTML("\n".join(lines))
 

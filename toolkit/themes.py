@@ -46,6 +46,7 @@ How a story is scored (`ThemeScorer`; constants chosen on the gold set's develop
 
 from __future__ import annotations
 
+import hashlib
 import re
 import statistics
 import tomllib
@@ -238,13 +239,9 @@ class _SeedMatcher:
         for theme in themes:
             for phrase in (*theme.seeds, *theme.context, *theme.not_after, *theme.not_before):
                 for word in normalise(phrase).split():
-                    stem, _ = _seed_word(word)
-                    endings.setdefault(stem, set()).update(_word_endings(word))
-        # Shorter stems first, so where two stems make the same form the longer one wins.
-        self.forms: dict[str, str] = {}
-        for stem in sorted(endings, key=len):
-            for conjunction, clitic, ending in product(_CONJUNCTIONS, _PREPOSITIONS_ARTICLE, sorted(endings[stem])):
-                self.forms[conjunction + clitic + stem + ending] = stem + (_DEFINITE if "ال" in clitic else "")
+                    stem, _ = seed_word(word)
+                    endings.setdefault(stem, set()).update(word_endings(word))
+        self.forms = word_forms(endings)
         self.form_keys = pa.array(list(self.forms), type=pa.string())
         self.form_stems = pa.array(list(self.forms.values()), type=pa.string())
         self.patterns = {theme.key: _theme_pattern(theme) for theme in themes}
@@ -252,7 +249,7 @@ class _SeedMatcher:
 
     def encode(self, text_norm: str) -> str:
         """The code of one normalised text."""
-        words, rows = _word_column([text_norm])
+        words, rows = word_column([text_norm])
         return self.codes(words, rows, 1)[0]
 
     def codes(self, words: pa.Array, rows: np.ndarray, n_texts: int) -> list[str]:
@@ -283,17 +280,33 @@ class _SeedMatcher:
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
-    return frozenset(_seed_word(normalise(word))[0] for word in words)
+    return frozenset(seed_word(normalise(word))[0] for word in words)
 
 
-def _seed_word(word: str) -> tuple[str, bool]:
+def seed_word(word: str) -> tuple[str, bool]:
     """Stem of a normalised seed word (article and final ة removed) and whether it had the article."""
     definite = word.startswith("ال") and len(word) > 3
     stem = word[2:] if definite else word
     return (stem[:-1] if stem.endswith("ة") else stem), definite
 
 
-def _word_endings(word: str) -> tuple[str, ...]:
+def word_forms(endings: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Every written form of each stem (clitics, article, the stem's ``endings``) and the code it reads as.
+
+    >>> forms = word_forms({"زلزال": [""]})
+    >>> forms["بالزلزال"], forms["وزلزال"]
+    ('زلزال+', 'زلزال')
+    """
+    # Shorter stems first, so where two stems make the same form the longer one wins.
+    forms: dict[str, str] = {}
+    for stem in sorted(endings, key=len):
+        for conjunction, clitic, ending in product(_CONJUNCTIONS, _PREPOSITIONS_ARTICLE, sorted(endings[stem])):
+            forms[conjunction + clitic + stem + ending] = stem + (_DEFINITE if "ال" in clitic else "")
+    return forms
+
+
+def word_endings(word: str) -> tuple[str, ...]:
+    """The endings a normalised seed word takes: the usual ones, the feminine ones for ة and adjectives in ي."""
     if word.endswith("ة"):
         return _FEMININE_ENDINGS
     # Adjectives in ي take the feminine too: دفاعي, دفاعية, دفاعيتان.
@@ -303,22 +316,28 @@ def _word_endings(word: str) -> tuple[str, ...]:
 def _theme_pattern(theme: Theme) -> re.Pattern[str]:
     def alternation(phrases: Sequence[str]) -> str:
         # Longest first, so "مناورات عسكرية مشتركة" wins over "مناورات" where both start.
-        return "|".join(sorted({_phrase_pattern(p) for p in phrases}, key=len, reverse=True)) or "(?!)"
+        return "|".join(sorted({phrase_pattern(p) for p in phrases}, key=len, reverse=True)) or "(?!)"
 
     # A zero-width match at every word where a seed starts: overlapping seeds all count once each.
     return re.compile(rf"(?<!\S)(?=(?:({alternation(theme.seeds)})|({alternation(theme.context)}))(?!\S))")
 
 
-def _phrase_pattern(phrase: str) -> str:
+def phrase_pattern(phrase: str) -> str:
+    r"""The regex of a seed phrase in a text's code: its words' stems, ``+`` where written with the article.
+
+    >>> print(phrase_pattern("التعاون الدفاعي"))
+    تعاون\+ دفاعي\+
+    """
     parts = []
     for word in normalise(phrase).split():
-        stem, definite = _seed_word(word)
+        stem, definite = seed_word(word)
         parts.append(re.escape(stem) + re.escape(_DEFINITE) + ("" if definite else "?"))
     return " ".join(parts)
 
 
 @lru_cache(maxsize=8)
-def _matcher(themes: tuple[Theme, ...]) -> _SeedMatcher:
+def seed_matcher(themes: tuple[Theme, ...]) -> _SeedMatcher:
+    """The (cached) matcher of these themes' seeds, context and cancelling words."""
     return _SeedMatcher(themes)
 
 
@@ -345,12 +364,12 @@ class _Evidence(NamedTuple):
 
 
 def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
-    matcher = _matcher(themes)
+    matcher = seed_matcher(themes)
     n = len(articles)
     bodies = articles["text_norm"].fillna("").tolist()
     titles = articles["title"].fillna("").map(normalise).tolist() if "title" in articles else [""] * n
-    title_words, title_rows = _word_column(titles)
-    body_words, body_rows = _word_column(bodies)
+    title_words, title_rows = word_column(titles)
+    body_words, body_rows = word_column(bodies)
     title_codes, body_codes = matcher.codes(title_words, title_rows, n), matcher.codes(body_words, body_rows, n)
     body_lengths = np.bincount(body_rows, minlength=n)
     shape = (n, len(themes))
@@ -369,14 +388,30 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
     return _Evidence(title, density, seeded, any_match, words, np.concatenate([title_rows, body_rows]))
 
 
-def _word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
+def word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     """The words of normalised texts, quoted names left out, end to end, and the text of each word.
 
-    >>> words, rows = _word_column(["زلزال «زلزال 77» قوي", "", "مطر"])
+    The last two results are kept, keyed by a digest of the texts: the theme and country stages
+    (`toolkit.places.detect_countries`) read the same stories, and splitting them is most of the work.
+
+    >>> words, rows = word_column(["زلزال «زلزال 77» قوي", "", "مطر"])
     >>> words.to_pylist(), rows.tolist()
     (['زلزال', 'قوي', 'مطر'], [0, 0, 2])
     """
-    return tokenize_many(pc.replace_substring_regex(pa.array(texts, type=pa.large_string()), _QUOTED_NAME, " ، "))
+    digest = hashlib.blake2b(digest_size=16)
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")  # normalised text holds no NUL: texts stay apart
+    key = digest.digest()
+    if key not in _WORD_COLUMNS:
+        column = pa.array(texts, type=pa.large_string())
+        _WORD_COLUMNS[key] = tokenize_many(pc.replace_substring_regex(column, _QUOTED_NAME, " ، "))
+        while len(_WORD_COLUMNS) > 2:
+            _WORD_COLUMNS.pop(next(iter(_WORD_COLUMNS)))
+    return _WORD_COLUMNS[key]
+
+
+_WORD_COLUMNS: dict[bytes, tuple[pa.Array, np.ndarray]] = {}
 
 
 class ThemeScorer:
@@ -777,7 +812,7 @@ def topics_to_themes(
     """
     require_columns(topic_info, ["topic", "words", "weights"], name="topic_info")
     chosen = _theme_tuple(themes)
-    matcher = _matcher(chosen)
+    matcher = seed_matcher(chosen)
     vocabularies = [_theme_vocabulary(theme) for theme in chosen]
     rows = []
     for topic, words, weights in topic_info[["topic", "words", "weights"]].itertuples(index=False):
@@ -802,5 +837,5 @@ def _theme_vocabulary(theme: Theme) -> dict[str, float]:
     vocabulary: dict[str, float] = {}
     for phrases, weight in ((theme.context, CONTEXT_WEIGHT), (theme.seeds, 1.0)):
         for word in (w for p in phrases for w in normalise(p).split() if w not in stop):
-            vocabulary[_seed_word(word)[0]] = weight
+            vocabulary[seed_word(word)[0]] = weight
     return vocabulary

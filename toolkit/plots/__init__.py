@@ -14,7 +14,9 @@ Depends on `toolkit.arabic`, `toolkit.errors` and the loading stage's rule of wh
 from __future__ import annotations
 
 from toolkit.plots.charts import (
+    cooperation_pairs_chart,
     corpus_words,
+    countries_by_source_chart,
     stories_per_source_chart,
     theme_by_source_chart,
     theme_comparison_chart,
@@ -32,7 +34,9 @@ __all__ = [
     "BROWSER_FONTS",
     "RENDERERS",
     "arabic_font",
+    "cooperation_pairs_chart",
     "corpus_words",
+    "countries_by_source_chart",
     "display_text",
     "plotly_text",
     "stories_per_source_chart",

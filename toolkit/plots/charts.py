@@ -34,7 +34,9 @@ from toolkit.plots.text import display_text, plotly_text
 from toolkit.stories import STORY_KINDS, counted_stories
 
 __all__ = [
+    "cooperation_pairs_chart",
     "corpus_words",
+    "countries_by_source_chart",
     "stories_per_source_chart",
     "theme_by_source_chart",
     "theme_comparison_chart",
@@ -62,6 +64,8 @@ ONLY_OUTLIERS = "no topic to show: every document is an outlier (topic -1)"
 NO_TOPIC_WORDS = "no words to show: the topics have no top words"
 NO_WORDS = "no words to draw: no word has a weight above zero"
 NO_TOPIC_COUNTS = "no numbers of topics compared"
+NO_COUNTRIES = "no story of this theme mentions a country"
+NO_PAIRS = "no story of this theme mentions two countries"
 # Shares of periods with fewer stories are not drawn: they swing too far (2 stories: 50 % is 9-91 %).
 MIN_PERIOD_STORIES = 10
 
@@ -257,6 +261,77 @@ def theme_by_source_chart(
         {"panel": rows["theme_label"], "label": rows["source"], "value": _values(rows[column], value == "share")}
     )
     return _draw_bars(_with_interval(bars, rows, value), labels, style)
+
+
+def countries_by_source_chart(
+    attention: pd.DataFrame,
+    *,
+    theme: str = "natural_disasters",
+    top_n: int = 10,
+    title: str = "الدول الأكثر حضوراً في قصص الكوارث الطبيعية",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """The countries a theme's stories mention most, one panel per outlet side by side.
+
+    ``attention`` is `toolkit.country_attention` by source; each panel shows the outlet's ``top_n``
+    countries by share of its ``theme`` stories (most first, equal shares by code), with the interval.
+
+    >>> attention = pd.DataFrame({"source": ["أ", "أ"], "theme": "natural_disasters", "country": ["PK", "TR"],
+    ...     "country_name": ["باكستان", "تركيا"], "n_stories": [3, 1], "n_total": [4, 4], "share": [0.75, 0.25]})
+    >>> [list(bar.y) for bar in countries_by_source_chart(attention, backend="plotly").data]
+    [['باكستان', 'تركيا']]
+    """
+    require_columns(attention, ["source", "theme", "country", "country_name", "share"], name="country_attention")
+    labels = _Labels(title, _value_label("share"), percent=True)
+    style = _style(backend, arabic_digits, font)
+    rows = attention[attention["theme"] == theme]
+    if reason := _why_empty((rows, NO_COUNTRIES)):
+        return _draw_empty(reason, labels, style)
+    rows = rows.sort_values(["source", "share", "country"], ascending=[True, False, True], kind="stable")
+    rows = rows.groupby("source", sort=False).head(top_n)
+    bars = pd.DataFrame({"panel": rows["source"], "label": rows["country_name"], "value": _values(rows["share"], True)})
+    return _draw_bars(_with_interval(bars, rows, "share"), labels, style)
+
+
+def cooperation_pairs_chart(
+    pairs: pd.DataFrame,
+    *,
+    top_n: int = 8,
+    title: str = "من يتعاون مع من: عدد قصص التعاون الأمني لكل زوج من الدول",
+    backend: Backend = "matplotlib",
+    arabic_digits: bool = False,
+    font: str | Path | None = None,
+) -> Any:
+    """A matrix of the strongest pairs: the ``top_n`` countries in most pairs, stories per pair in each cell.
+
+    ``pairs`` is `toolkit.cooperation_pairs`. Countries go by the stories of their pairs (most first,
+    equal counts by code), the first on the top row and the right-hand column, as Arabic reads.
+
+    >>> pairs = pd.DataFrame({"country_a": ["IR"], "country_b": ["PK"], "name_a": ["إيران"],
+    ...     "name_b": ["باكستان"], "n_stories": [2]})
+    >>> [list(row) for row in cooperation_pairs_chart(pairs, backend="plotly").data[0].z]
+    [[0, 2], [2, 0]]
+    """
+    require_columns(pairs, ["country_a", "country_b", "name_a", "name_b", "n_stories"], name="cooperation_pairs")
+    labels, style = _Labels(title, "عدد القصص"), _style(backend, arabic_digits, font)
+    if reason := _why_empty((pairs, NO_PAIRS)):
+        return _draw_empty(reason, labels, style)
+    ends = pd.concat(
+        [pairs[["country_a", "name_a", "n_stories"]].set_axis(["code", "name", "n"], axis=1),
+         pairs[["country_b", "name_b", "n_stories"]].set_axis(["code", "name", "n"], axis=1)]
+    )  # fmt: skip
+    totals = ends.groupby(["code", "name"], as_index=False)["n"].sum()
+    chosen = totals.sort_values(["n", "code"], ascending=[False, True], kind="stable").head(top_n)
+    position = {code: i for i, code in enumerate(chosen["code"])}
+    matrix = np.zeros((len(chosen), len(chosen)), dtype=int)
+    for a, b, n in pairs[["country_a", "country_b", "n_stories"]].itertuples(index=False):
+        if a in position and b in position:
+            matrix[position[a], position[b]] = matrix[position[b], position[a]] = n
+    names = chosen["name"].tolist()
+    draw = _matrix_plotly if style.backend == "plotly" else _matrix_matplotlib
+    return draw(matrix, names, labels, style)
 
 
 def topics_over_time_chart(
@@ -715,6 +790,29 @@ def _image_matplotlib(image: np.ndarray, labels: _Labels, style: _Style) -> Figu
     return fig
 
 
+def _matrix_matplotlib(matrix: np.ndarray, names: list[str], labels: _Labels, style: _Style) -> Figure:
+    """A square matrix, the first name on the top row and the right-hand column, counts in the cells."""
+    n = len(names)
+    with _matplotlib_font(style) as families:
+        fig = Figure(figsize=(max(1.0 * n + 3, 8), 0.8 * n + 2.4), layout="constrained")
+        ax = fig.subplots()
+        ax.imshow(matrix, cmap="Blues", vmin=0)
+        ax.set_xlim(n - 0.5, -0.5)  # right to left: the first country on the right
+        ticks = [style.text(name) for name in names]
+        ax.set_xticks(range(n), labels=ticks, rotation=45, ha="right", rotation_mode="anchor")
+        ax.set_yticks(range(n), labels=ticks)
+        ax.yaxis.tick_right()
+        ax.tick_params(labelfontfamily=families, length=0)
+        ax.spines[:].set_visible(False)
+        high = matrix.max() or 1
+        for (row, column), value in np.ndenumerate(matrix):
+            if value:
+                colour = "white" if value > high / 2 else "#222222"
+                ax.text(column, row, style.number(value), ha="center", va="center", color=colour)
+        fig.suptitle(style.text(labels.title), x=0.99, ha="right", fontsize="x-large")
+    return fig
+
+
 def _empty_matplotlib(message: str, labels: _Labels, style: _Style) -> Figure:
     """No axes: the title, and in the middle, in grey, why there is nothing to draw."""
     with _matplotlib_font(style):
@@ -865,6 +963,22 @@ def _image_plotly(image: np.ndarray, labels: _Labels, style: _Style) -> Any:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _plotly_layout(fig, labels, style, height=560)
+
+
+def _matrix_plotly(matrix: np.ndarray, names: list[str], labels: _Labels, style: _Style) -> Any:
+    import plotly.graph_objects as go
+
+    ticks = [style.text(name) for name in names]
+    cells = [[style.number(value) if value else "" for value in row] for row in matrix]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.tolist(), x=ticks, y=ticks, text=cells, texttemplate="%{text}", colorscale="Blues",
+            showscale=False, hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(autorange="reversed", side="top")
+    fig.update_yaxes(autorange="reversed", side="right")
+    return _plotly_layout(fig, labels, style, height=int(60 * len(names) + 200))
 
 
 def _empty_plotly(message: str, labels: _Labels, style: _Style) -> Any:

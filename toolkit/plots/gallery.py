@@ -9,7 +9,9 @@ from typing import Any
 import pandas as pd
 
 from toolkit.plots.charts import (
+    cooperation_pairs_chart,
     corpus_words,
+    countries_by_source_chart,
     stories_per_source_chart,
     theme_by_source_chart,
     theme_comparison_chart,
@@ -49,6 +51,8 @@ def write_gallery(
     topics_over_time: pd.DataFrame | None = None,
     theme_attention: pd.DataFrame | None = None,
     theme_attention_by_source: pd.DataFrame | None = None,
+    cooperation_pairs: pd.DataFrame | None = None,
+    country_attention_by_source: pd.DataFrame | None = None,
     unit: str = "article",
     kinds: Sequence[str] | None = STORY_KINDS,
     html: bool = True,
@@ -58,7 +62,8 @@ def write_gallery(
 
     Takes tables already computed (``articles``; a topic model's
     ``topic_info_``; ``topics_over_time``'s table; attention tables by period
-    and by source). A chart whose table is missing (None) is skipped; one whose
+    and by source; `toolkit.cooperation_pairs`; `toolkit.country_attention` by
+    source, drawn for natural disasters). A chart whose table is missing (None) is skipped; one whose
     table has nothing to draw is written saying why (on undated stories, the
     charts over time say that no story has a date). The word cloud weighs the
     topics' top words by the share of documents each topic holds (`corpus_words`).
@@ -89,6 +94,12 @@ def write_gallery(
         charts["themes_over_time"] = lambda **kw: theme_comparison_chart(theme_attention, **kw, **options)
     if theme_attention_by_source is not None:
         charts["themes_by_source"] = lambda **kw: theme_by_source_chart(theme_attention_by_source, **kw, **options)
+    if cooperation_pairs is not None:
+        charts["cooperation_pairs"] = lambda **kw: cooperation_pairs_chart(cooperation_pairs, **kw, **options)
+    if country_attention_by_source is not None:
+        charts["disaster_countries"] = lambda **kw: countries_by_source_chart(
+            country_attention_by_source, **kw, **options
+        )
 
     written = []
     for name, chart in charts.items():
