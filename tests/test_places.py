@@ -209,3 +209,22 @@ def test_countries_found_in_stories_read_by_hand(corpora: Path) -> None:
     held_out = scores(table[table["split"] == "test"])
     assert held_out["stories"] == 60
     assert held_out["precision"] >= 0.9 and held_out["recall"] >= 0.9
+
+
+def test_countries_over_time_count_each_periods_stories_of_the_theme() -> None:
+    texts = ["زلزال يضرب تركيا", "زلزال جديد في تركيا وسوريا", "فيضانات في باكستان", "زلزال في إيران"]
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "text_norm": list(map(normalise, texts)),
+            "published_at": pd.to_datetime(["2023-02-06", "2023-02-20", "2023-03-01", "2023-03-15"], utc=True),
+        }
+    )
+    scores = pd.DataFrame({"article_id": ["a", "b", "c", "d"], "theme": "natural_disasters"})
+    table = country_attention(articles, scores, detect_countries(articles), by="period", freq="M")
+    assert table[["period", "country", "n_stories", "n_total"]].astype({"period": str}).values.tolist() == [
+        ["2023-02-01 00:00:00+00:00", "TR", 2, 2],
+        ["2023-02-01 00:00:00+00:00", "SY", 1, 2],
+        ["2023-03-01 00:00:00+00:00", "IR", 1, 2],
+        ["2023-03-01 00:00:00+00:00", "PK", 1, 2],
+    ]
