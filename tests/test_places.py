@@ -143,7 +143,7 @@ def test_a_word_in_its_context_as_the_story_writes_it(seed_articles: pd.DataFram
         ["ويجب علينا مواصلة", "التعاون", "فيما بيننا، وأن"],
     ]
     assert set(kwic["article_id"]) == {PAGE}
-    with pytest.raises(InputError, match="window: must be 0 or more words"):
+    with pytest.raises(InputError, match="window: must be a whole number of words, 0 or more, got -1"):
         concordance(seed_articles, "تعاون", window=-1)
 
 
@@ -228,3 +228,41 @@ def test_countries_over_time_count_each_periods_stories_of_the_theme() -> None:
         ["2023-03-01 00:00:00+00:00", "IR", 1, 2],
         ["2023-03-01 00:00:00+00:00", "PK", 1, 2],
     ]
+
+
+def test_the_tables_take_any_ids_once_each_and_name_what_is_missing(
+    seed_articles: pd.DataFrame, seed_scores: pd.DataFrame, seed_countries: pd.DataFrame
+) -> None:
+    # A story listed twice in the scores and the countries still counts once.
+    twice = cooperation_pairs(seed_articles, pd.concat([seed_scores] * 2), pd.concat([seed_countries] * 2))
+    assert twice[["country_a", "country_b", "n_stories", "example_ids"]].values.tolist() == [["IR", "PK", 1, [PAGE]]]
+    # A code the given gazetteer does not name is shown as the code.
+    renamed = cooperation_pairs(seed_articles, seed_scores, seed_countries, countries=load_countries().iloc[:0])
+    assert renamed[["name_a", "name_b"]].values.tolist() == [["IR", "PK"]]
+    with pytest.raises(InputError, match=r"articles: missing column\(s\) source"):
+        country_attention(seed_articles.drop(columns="source"), seed_scores, seed_countries, by="source")
+    # Integer ids, as a CSV export may give them, join with the text ids of detect_countries.
+    numbered = pd.DataFrame({"article_id": [7], "text_norm": [normalise("زلزال في تركيا")], "source": ["أ"]})
+    table = country_attention(numbered, pd.DataFrame({"article_id": [7], "theme": ["natural_disasters"]}),
+                              detect_countries(numbered))  # fmt: skip
+    assert table[["source", "country", "n_stories"]].values.tolist() == [["أ", "TR", 1]]
+
+
+def test_a_phrase_ending_right_before_a_name_does_not_cancel_it() -> None:
+    # «جنوب» before «السودان» makes it South Sudan; after «جنوب السودان» the next «السودان» is Sudan.
+    assert _found("المفاوضات بين جنوب السودان والسودان", "لألمانيا وألبانيا ودبلوماسي ألماني") == [
+        ["SS", "SD"],
+        ["DE", "AL"],
+    ]
+
+
+def test_a_saved_models_rows_decide_what_the_gallery_counts(
+    seed_articles: pd.DataFrame, seed_page: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from toolkit.cli import main
+
+    model = toolkit.fit_topics(seed_articles, cache=False, verbose=False).save(tmp_path / "model")
+    argv = ["gallery", str(seed_page.parent), "--model", str(model), "-o", str(tmp_path / "out")]
+    assert main([*argv, "--kinds", "article,embedded,headline"]) == 2
+    assert "this model was fitted on article,embedded; every chart counts as it" in capsys.readouterr().err
+    assert main([*argv, "--kinds", "article,embedded"]) == 0

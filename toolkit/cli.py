@@ -353,10 +353,18 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     articles = select_articles(articles, since=args.since, until=args.until, sources=args.sources)
     if args.model is not None:
         model = load_topic_model(args.model)
+        saved = None if model.kinds is None else list(model.kinds)
+        if args.kinds is not None and args.kinds != saved:
+            fitted = "every kind" if saved is None else ",".join(saved)
+            raise InputError(
+                args.model,
+                f"--kinds {','.join(args.kinds)}: this model was fitted on {fitted}; every chart counts as it",
+            )
+        kinds = {"kinds": model.kinds}  # the saved model's rows: every table counts the same stories
     else:
         model = fit_topics(articles, **{name: settings[name] for name in (*_FIT_OPTIONS, "kinds") if name in settings})
+        kinds = {"kinds": args.kinds} if args.kinds is not None else {}
     themes = load_themes(args.themes)
-    kinds = {"kinds": args.kinds} if args.kinds is not None else {}
     countries = detect_countries(articles)
     scores = read_theme_scores(args.theme_scores) if args.theme_scores else score_themes(articles, themes=themes)
     written = write_gallery(

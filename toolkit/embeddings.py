@@ -173,7 +173,11 @@ def embed(
 
 def _precomputed(vectors: np.ndarray, n_texts: int) -> np.ndarray:
     if vectors.ndim != 2 or len(vectors) != n_texts:
-        raise InputError("embedding", f"precomputed embeddings have shape {vectors.shape}; expected ({n_texts}, dim)")
+        raise InputError(
+            "embedding",
+            f"precomputed embeddings have shape {vectors.shape}; expected ({n_texts}, dim): one row per document of "
+            "topic_documents(counted_stories(articles, kinds=kinds), unit=unit), the stories the model fits",
+        )
     if not np.isfinite(vectors).all():
         raise InputError("embedding", "precomputed embeddings contain NaN or infinite values")
     return normalize(np.asarray(vectors, dtype=np.float64))

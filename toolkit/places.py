@@ -89,7 +89,12 @@ def _read_gazetteer(text: str, where: str | Path) -> pd.DataFrame:
     rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter="\t"))
     if not rows or rows[0] != _COLUMNS:
         raise InputError(where, f"the first line must name the columns {', '.join(_COLUMNS)} (tab-separated)")
+    long = next((k for k, row in enumerate(rows[1:], start=2) if len(row) > len(_COLUMNS)), None)
+    if long is not None:
+        raise InputError(where, f"row {long} has more than the {len(_COLUMNS)} tab-separated columns")
     table = pd.DataFrame([row + [""] * (len(_COLUMNS) - len(row)) for row in rows[1:]], columns=_COLUMNS)
+    if table["code"].duplicated().any():
+        raise InputError(where, f"code {table['code'][table['code'].duplicated()].iloc[0]} has two rows")
     odd = table[~table["code"].map(lambda code: bool(_CODE.fullmatch(code)))]
     if len(odd):
         raise InputError(where, f"code {odd['code'].iloc[0]!r} is not an ISO 3166 alpha-2 code (two capitals)")
@@ -119,11 +124,11 @@ class _CountryMatcher:
         self.cancel: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         for code, _, names, places, adjectives, before, after in table[_COLUMNS].itertuples(index=False):
             for phrase in (*names, *places):
-                for word in normalise(phrase).split():
-                    name_endings.setdefault(seed_word(word)[0], set()).add("ة" if word.endswith("ة") else "")
+                for word in phrase.split():
+                    name_endings.setdefault(_stem(word)[0], set()).add("ة" if normalise(word).endswith("ة") else "")
             for phrase in (*adjectives, *before, *after):
-                for word in normalise(phrase).split():
-                    endings.setdefault(seed_word(word)[0], set()).update(word_endings(word))
+                for word in phrase.split():
+                    endings.setdefault(_stem(word)[0], set()).update(word_endings(normalise(word)))
             for phrase in (*names, *places, *adjectives):
                 for stems in _written_stems(phrase):
                     if self.phrases.setdefault(stems, code) != code:
@@ -170,7 +175,8 @@ class _CountryMatcher:
         stems = self.stem_of_form[known[places].astype(np.int64)]
         texts = rows[places]
         country = self.single[stems].copy()
-        ends = places.copy()  # the last word of each mention: a longer phrase ends further on
+        ends = places.copy()  # the last word of each mention, and its stem: a longer phrase ends further on
+        last_stems = stems.copy()
         covered = np.zeros(len(places), dtype=bool)
         for i in np.flatnonzero(self.starts_longer[stems]).tolist():
             for k in range(min(self.longest, len(places) - i), 1, -1):
@@ -179,14 +185,16 @@ class _CountryMatcher:
                     continue  # not k words in a row of one text
                 found = self.phrases.get(tuple(self.stem_names[s] for s in stems[i : last + 1]))
                 if found is not None:
-                    country[i], ends[i] = self.number_of[found], places[last]
+                    country[i], ends[i], last_stems[i] = self.number_of[found], places[last], stems[last]
                     covered[i + 1 : last + 1] = True
                     break
-        places, ends, stems, texts, country = (a[~covered] for a in (places, ends, stems, texts, country))
+        places, ends, stems, last_stems, texts, country = (
+            a[~covered] for a in (places, ends, stems, last_stems, texts, country)
+        )
         # A neighbour is the word right before (or after) in the same text, if it is a country-word form.
         touching = np.r_[(places[1:] - ends[:-1] == 1) & (texts[1:] == texts[:-1])]
         before, after = np.r_[False, touching], np.r_[touching, False]
-        prev_stem, next_stem = np.r_[0, stems[:-1]], np.r_[stems[1:], 0]
+        prev_stem, next_stem = np.r_[0, last_stems[:-1]], np.r_[stems[1:], 0]
         kept = country >= 0
         c = np.where(kept, country, 0)
         kept &= ~(before & self.cancels_before[c, prev_stem]) & ~(after & self.cancels_after[c, next_stem])
@@ -199,14 +207,25 @@ def _written_stems(phrase: str) -> list[tuple[str, ...]]:
     >>> _written_stems("إسلام آباد"), _written_stems("التركي")
     ([('اسلام', 'اباد'), ('اسلام', 'اباد+'), ('اسلام+', 'اباد'), ('اسلام+', 'اباد+')], [('تركي+',)])
     """
-    choices = [
-        [stem + "+"] if definite else [stem, stem + "+"] for stem, definite in map(seed_word, normalise(phrase).split())
-    ]
+    choices = [[stem + "+"] if definite else [stem, stem + "+"] for stem, definite in map(_stem, phrase.split())]
     return list(product(*choices))
 
 
+def _stem(word: str) -> tuple[str, bool]:
+    """A gazetteer word's stem and whether it is written with the article, decided on the written word:
+    «ألمانيا» (its root starts أل) and «الهند» (the article) read alike once normalised.
+
+    >>> _stem("ألمانيا"), _stem("الهند"), _stem("السعودية")
+    (('المانيا', False), ('هند', True), ('سعودي', True))
+    """
+    if word.startswith(("أل", "إل", "آل")):
+        norm = normalise(word)
+        return norm.removesuffix("ة"), False
+    return seed_word(normalise(word))
+
+
 def _stem_set(words: Sequence[str]) -> frozenset[str]:
-    return frozenset(seed_word(normalise(word))[0] for word in words)
+    return frozenset(_stem(word)[0] for word in words)
 
 
 def _bare(stem: str) -> str:
@@ -291,11 +310,9 @@ def country_attention(
     group = {"source": "source", "period": "published_at", None: None}.get(by, "")
     if group == "":
         raise InputError("by", f"must be 'source', 'period' or None, got {by!r}")
-    require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
-    require_columns(story_countries, ["article_id", "countries"], name="story_countries (detect_countries)")
-    stories = counted_stories(articles, kinds=kinds)[["article_id", *([group] if group else [])]]
-    stories = stories.merge(theme_scores[["article_id", "theme"]], on="article_id").dropna(subset=["theme"])
-    stories = stories.merge(story_countries[["article_id", "countries"]], on="article_id", how="left")
+    require_columns(articles, ["article_id", *([group] if group else [])])
+    stories = _stories_with(articles, theme_scores, story_countries, kinds=kinds, column=group)
+    stories = stories.dropna(subset=["theme"])
     keys = ["theme"]
     if group == "published_at":
         stories = stories[stories[group].notna() & ~stray_dates(stories[group])]
@@ -309,7 +326,7 @@ def country_attention(
     counts = mentioned.groupby([*keys, "country"]).size().rename("n_stories").reset_index()
     table = counts.merge(totals.reset_index(), on=keys)
     names = _names(countries)
-    table.insert(len(keys) + 1, "country_name", table["country"].map(names).fillna(table["country"]))
+    table.insert(len(keys) + 1, "country_name", [names.get(code, code) for code in table["country"]])
     table["share"] = table["n_stories"] / table["n_total"]
     table["share_low"], table["share_high"] = wilson_interval(
         table["n_stories"], table["n_total"], confidence=confidence
@@ -343,16 +360,12 @@ def cooperation_pairs(
       country_a country_b   name_a   name_b  n_stories ...
     0        IR        PK    إيران  باكستان          1 ...
     """
-    require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
-    require_columns(story_countries, ["article_id", "countries"], name="story_countries (detect_countries)")
-    stories = counted_stories(articles, kinds=kinds)
-    dates = stories["published_at"] if "published_at" in stories else pd.Series(pd.NaT, index=stories.index)
-    stories = pd.DataFrame({"article_id": stories["article_id"].astype(str), "published_at": dates.to_numpy()})
-    chosen = theme_scores.loc[theme_scores["theme"] == theme, ["article_id"]].astype({"article_id": str})
-    principal = story_countries.assign(countries=_principal(story_countries, min_mentions))
-    stories = stories.merge(chosen, on="article_id").merge(
-        principal[["article_id", "countries"]].astype({"article_id": str}), on="article_id"
+    dated = "published_at" in articles
+    stories = _stories_with(
+        articles, theme_scores, story_countries, kinds=kinds, column="published_at" if dated else None
     )
+    stories = stories[stories["theme"] == theme].assign(**({} if dated else {"published_at": pd.NaT}))
+    stories = stories.assign(countries=_principal(stories, min_mentions))
     rows = [
         (a, b, story, published)
         for story, published, found in stories[["article_id", "published_at", "countries"]].itertuples(index=False)
@@ -363,7 +376,8 @@ def cooperation_pairs(
     names = _names(countries)
     columns = ["country_a", "country_b", "name_a", "name_b", "n_stories", "first", "last", "example_ids"]
     if pairs.empty:
-        return pd.DataFrame(columns=columns)
+        return pairs.assign(name_a="", name_b="", n_stories=0, first=pairs["published_at"], last=pairs["published_at"],
+                            example_ids=[])[columns]  # fmt: skip
     pairs = pairs.sort_values(["published_at", "article_id"], na_position="last", kind="stable")
     table = (
         pairs.groupby(["country_a", "country_b"], sort=False)
@@ -375,16 +389,46 @@ def cooperation_pairs(
         )
         .reset_index()
     )
-    table["name_a"], table["name_b"] = table["country_a"].map(names), table["country_b"].map(names)
+    for end in ("a", "b"):  # a code the gazetteer does not name is shown as the code
+        table[f"name_{end}"] = [names.get(code, code) for code in table[f"country_{end}"]]
     return table[columns].sort_values(
         ["n_stories", "country_a", "country_b"], ascending=[False, True, True], ignore_index=True
     )
 
 
+def _stories_with(
+    articles: pd.DataFrame,
+    theme_scores: pd.DataFrame,
+    story_countries: pd.DataFrame,
+    *,
+    kinds: Sequence[str] | None,
+    column: str | None,
+) -> pd.DataFrame:
+    """Each counted story once: ``article_id`` (text), ``column`` of ``articles``, ``theme`` and its lists
+    ``countries`` and ``mentions`` (empty where `detect_countries` has no row)."""
+    require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
+    require_columns(story_countries, ["article_id", "countries"], name="story_countries (detect_countries)")
+    stories = counted_stories(articles, kinds=kinds)
+    stories = pd.DataFrame(
+        {
+            "article_id": stories["article_id"].astype(str).to_numpy(),
+            **({column: stories[column].to_numpy()} if column else {}),
+        }
+    ).drop_duplicates("article_id")
+    themes = theme_scores[["article_id", "theme"]].astype({"article_id": str}).drop_duplicates("article_id")
+    found = story_countries.astype({"article_id": str}).drop_duplicates("article_id")
+    if "mentions" not in found:
+        found = found.assign(mentions=found["countries"].map(lambda codes: [1] * len(codes)))
+    stories = stories.merge(themes, on="article_id").merge(
+        found[["article_id", "countries", "mentions"]], on="article_id", how="left"
+    )
+    for name in ("countries", "mentions"):
+        stories[name] = stories[name].map(lambda value: list(value) if isinstance(value, list | np.ndarray) else [])
+    return stories
+
+
 def _principal(story_countries: pd.DataFrame, min_mentions: int) -> list[list[str]]:
-    """Each story's countries mentioned at least ``min_mentions`` times (all of them without ``mentions``)."""
-    if "mentions" not in story_countries:
-        return story_countries["countries"].map(list).tolist()
+    """Each story's countries mentioned at least ``min_mentions`` times."""
     return [
         [country for country, n in zip(found, counts, strict=True) if n >= min_mentions]
         for found, counts in story_countries[["countries", "mentions"]].itertuples(index=False)
@@ -421,9 +465,14 @@ def concordance(
     [['الوزيران أهمية', 'التعاون', 'الدفاعي بين']]
     """
     require_columns(articles, ["article_id", "text"])
-    if window < 0:
-        raise InputError("window", f"must be 0 or more words, got {window}")
-    probe = Theme("keyword", keyword, keyword, (keyword,))  # raises InputError for a keyword with no word
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+        raise InputError("window", f"must be a whole number of words, 0 or more, got {window!r}")
+    if not isinstance(keyword, str) or not normalise(keyword).split():
+        raise InputError("keyword", f"must be an Arabic word or phrase, got {keyword!r}")
+    try:
+        probe = Theme("keyword", keyword, keyword, (keyword,))
+    except InputError:
+        raise InputError("keyword", f"must be an Arabic word or phrase, got {keyword!r}") from None
     matcher = seed_matcher((probe,))
     pattern = re.compile(rf"(?<!\S)(?:{phrase_pattern(keyword)})(?!\S)")
     stories = counted_stories(articles, kinds=kinds)

@@ -563,7 +563,8 @@ def rtl_concordance(kwic: pd.DataFrame, *, max_rows: int = 50) -> HTML:
     if len(kwic) > max_rows:
         lines.append(f"<caption>first {max_rows} of {len(kwic)} rows</caption>")
     lines.append("<tbody>")
-    for row in kwic.head(max_rows).itertuples(index=False):
+    columns = ["before", "keyword", "after", "article_id", "source", "published_at"]
+    for row in kwic[columns].head(max_rows).itertuples(index=False):
         context = "".join(
             f'<td class="toolkit-{part}">{html.escape(str(text))}</td>'
             for part, text in zip(("before", "keyword", "after"), row[:3], strict=True)

@@ -398,14 +398,17 @@ def word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     >>> words.to_pylist(), rows.tolist()
     (['زلزال', 'قوي', 'مطر'], [0, 0, 2])
     """
+    texts = ["" if text is None else text for text in texts]
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
-        digest.update(text.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")  # normalised text holds no NUL: texts stay apart
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)  # each text's length first: texts stay apart
     key = digest.digest()
     if key not in _WORD_COLUMNS:
         column = pa.array(texts, type=pa.large_string())
-        _WORD_COLUMNS[key] = tokenize_many(pc.replace_substring_regex(column, _QUOTED_NAME, " ، "))
+        words, rows = tokenize_many(pc.replace_substring_regex(column, _QUOTED_NAME, " ، "))
+        rows.flags.writeable = False  # shared by every caller: none may change it
+        _WORD_COLUMNS[key] = (words, rows)
         while len(_WORD_COLUMNS) > 2:
             _WORD_COLUMNS.pop(next(iter(_WORD_COLUMNS)))
     return _WORD_COLUMNS[key]

@@ -169,10 +169,10 @@ class ArabicTopicModel:
 
     Options (keyword-only): ``unit`` ``"article"`` or ``"paragraph"``; ``kinds``, the rows fitted
     (default `STORY_KINDS`: articles and "read also" stories; add ``"headline"`` to fit related-headline
-    rows too, None for every row); ``embedding`` ``"tfidf"``
-    (default, offline), a sentence-transformers model name in the local cache or a model folder, or an
-    array with one row per document of `topic_documents`; ``n_topics`` ``"auto"`` or a number;
-    ``clustering`` ``"kmeans"`` (default) or ``"hdbscan"``; ``seed``; ``reassign_outliers`` (HDBSCAN's
+    rows too, None for every row); ``embedding`` ``"tfidf"`` (default, offline), a sentence-transformers
+    model name in the local cache or a model folder, or an array with one row per document of
+    ``topic_documents(counted_stories(articles, kinds=kinds), unit=unit)``; ``n_topics`` ``"auto"`` or a
+    number; ``clustering`` ``"kmeans"`` (default) or ``"hdbscan"``; ``seed``; ``reassign_outliers`` (HDBSCAN's
     outliers go to their best topic); ``cache`` (embedding cache: ``True``, a folder, or ``False``);
     ``verbose`` prints the one-line summary of what the fit chose.
 

@@ -268,7 +268,7 @@ def countries_by_source_chart(
     *,
     theme: str = "natural_disasters",
     top_n: int = 10,
-    title: str = "الدول الأكثر حضوراً في قصص الكوارث الطبيعية",
+    title: str | None = None,
     backend: Backend = "matplotlib",
     arabic_digits: bool = False,
     font: str | Path | None = None,
@@ -277,6 +277,7 @@ def countries_by_source_chart(
 
     ``attention`` is `toolkit.country_attention` by source; each panel shows the outlet's ``top_n``
     countries by share of its ``theme`` stories (most first, equal shares by code), with the interval.
+    The title names the theme (its key, for a theme other than natural disasters) unless ``title`` is given.
 
     >>> attention = pd.DataFrame({"source": ["أ", "أ"], "theme": "natural_disasters", "country": ["PK", "TR"],
     ...     "country_name": ["باكستان", "تركيا"], "n_stories": [3, 1], "n_total": [4, 4], "share": [0.75, 0.25]})
@@ -284,6 +285,9 @@ def countries_by_source_chart(
     [['باكستان', 'تركيا']]
     """
     require_columns(attention, ["source", "theme", "country", "country_name", "share"], name="country_attention")
+    if title is None:
+        topic = "الكوارث الطبيعية" if theme == "natural_disasters" else theme
+        title = f"الدول الأكثر حضوراً في قصص {topic}"
     labels = _Labels(title, _value_label("share"), percent=True)
     style = _style(backend, arabic_digits, font)
     rows = attention[attention["theme"] == theme]
@@ -322,7 +326,9 @@ def cooperation_pairs_chart(
         [pairs[["country_a", "name_a", "n_stories"]].set_axis(["code", "name", "n"], axis=1),
          pairs[["country_b", "name_b", "n_stories"]].set_axis(["code", "name", "n"], axis=1)]
     )  # fmt: skip
-    totals = ends.groupby(["code", "name"], as_index=False)["n"].sum()
+    # By code: a country without a name in the table still counts, under its code.
+    ends["name"] = ends["name"].fillna(ends["code"])
+    totals = ends.groupby("code", as_index=False).agg(name=("name", "first"), n=("n", "sum"))
     chosen = totals.sort_values(["n", "code"], ascending=[False, True], kind="stable").head(top_n)
     position = {code: i for i, code in enumerate(chosen["code"])}
     matrix = np.zeros((len(chosen), len(chosen)), dtype=int)
