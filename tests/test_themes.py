@@ -595,3 +595,21 @@ def test_stray_and_undated_stories_are_counted_not_drawn_as_periods():
     assert table.attrs == {"undated": 1, "stray": 1, "freq": "W"}
     assert [str(p.date()) for p in table["period"]] == ["2018-03-05", "2018-09-03"]
     assert table["n_total"].tolist() == [60, 60]
+
+
+@pytest.mark.corpora
+def test_a_corpus_past_the_sample_size_is_scored_in_batches_by_a_model_learnt_on_a_sample(corpora, monkeypatch):
+    from benchmarks.themes_eval import source_path
+    from toolkit.stories import sampled_stories
+    from toolkit.themes import ThemeScorer
+
+    articles = toolkit.load_articles(source_path(corpora, "ant-multisource"), progress=False)
+    in_sample = sampled_stories(articles["article_id"], 2000, seed=42)
+    expected = ThemeScorer().fit(articles[in_sample]).transform(articles)
+    monkeypatch.setattr("toolkit.themes.SCORE_BATCH", 700)  # 8 batches, the last one short
+    scores = toolkit.score_themes(articles, sample_size=2000)
+    pd.testing.assert_frame_equal(scores, expected)
+    assert scores["article_id"].tolist() == articles["article_id"].tolist()
+    # The sample's word model is not the whole corpus's, but it finds the same themes almost everywhere.
+    whole = toolkit.score_themes(articles, sample_size=None)
+    assert (scores["theme"].fillna("") == whole["theme"].fillna("")).mean() > 0.98

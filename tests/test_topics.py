@@ -27,7 +27,7 @@ from toolkit.arabic import is_arabic, normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.load import save_articles
-from toolkit.stories import counted_stories
+from toolkit.stories import counted_stories, sampled_stories
 from toolkit.topics import (
     ArabicTopicModel,
     fit_topics,
@@ -646,6 +646,10 @@ def test_cli_writes_the_three_outputs(
         main(["topics", str(tmp_path / "articles.parquet"), "-o", str(everything), "--kinds", "article,headline"]) == 0
     )
     assert len(pd.read_parquet(everything / "doc_topics.parquet")) == 1 + 8  # the story and the headlines but h3
+    # A sample of one of the two stories: the other is assigned by the model fitted on it.
+    sampled = tmp_path / "models" / "sampled"
+    assert main(["topics", str(tmp_path / "articles.parquet"), "-o", str(sampled), "--sample-size", "2"]) == 0
+    assert main(["topics", str(tmp_path / "articles.parquet"), "-o", str(sampled), "--sample-size", "all"]) == 0
     # One cached embedding per set of documents fitted.
     assert len(list((tmp_path / "cache" / "arabic-news-toolkit" / "embeddings").glob("*.safetensors"))) == 2
     assert pd.read_csv(out / "topic_info.csv").columns.tolist()[:2] == ["topic", "size"]
@@ -654,6 +658,8 @@ def test_cli_writes_the_three_outputs(
 def test_cli_refuses_a_bad_number_of_topics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["topics", str(tmp_path / "articles.parquet"), "--n-topics", "many"]) == 2
     assert "--n-topics: expected 'auto' or a whole number" in capsys.readouterr().err
+    assert main(["topics", str(tmp_path / "articles.parquet"), "--sample-size", "1"]) == 2
+    assert "--sample-size: a whole number of at least 2, or 'all', not '1'" in capsys.readouterr().err
 
 
 # --- a sample of the ANT corpus -------------------------------------------------------------------
@@ -705,3 +711,34 @@ def test_topics_per_source(ant_sample: pd.DataFrame, ant_model: ArabicTopicModel
     assert table.groupby("source")["n"].sum().to_dict() == ant_sample["source"].value_counts().to_dict()
     np.testing.assert_allclose(table.groupby("source")["share"].sum(), 1.0)
     assert table.attrs["no_source"] == 0
+
+
+@pytest.mark.corpora
+def test_a_large_corpus_is_fitted_on_a_sample_and_every_story_gets_a_topic(ant_sample: pd.DataFrame) -> None:
+    stories = counted_stories(ant_sample)
+    model = fit_topics(ant_sample, sample_size=150, cache=False, verbose=False)
+    in_sample = sampled_stories(stories["article_id"], 150)
+    # The sample alone, fitted as a corpus of its own, is the same model.
+    alone = fit_topics(stories[in_sample], sample_size=None, cache=False, verbose=False)
+    assert model.doc_topics_["article_id"].tolist() == stories["article_id"].tolist()
+    assert model.settings_["stories_sampled"] == 150
+    assert model.settings_["stories_assigned"] == len(stories) - 150
+    assert "fitted on a sample of 150 stories, the other" in model.settings_["summary"]
+    sampled_rows = model.doc_topics_[in_sample].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sampled_rows, alone.doc_topics_)
+    rest = model.doc_topics_[~in_sample].reset_index(drop=True)
+    pd.testing.assert_frame_equal(rest, alone.transform(stories[~in_sample]))
+    assert model.topic_info_["size"].sum() == len(stories)
+    with pytest.warns(UserWarning, match="fitted on a sample of 150 stories"):
+        model.reduce_topics(3)
+
+
+def test_the_sample_depends_on_the_ids_and_the_seed_only() -> None:
+    ids = pd.Series([f"story-{i}" for i in range(1000)])
+    chosen = set(ids[sampled_stories(ids, 100)])
+    assert len(chosen) == 100
+    assert set(ids[::-1][sampled_stories(ids[::-1], 100)]) == chosen
+    assert set(ids[sampled_stories(ids, 100, seed=7)]) != chosen
+    assert sampled_stories(ids, None).all() and sampled_stories(ids, 1000).all()
+    with pytest.raises(ValueError, match="sample_size must be None or a whole number"):
+        fit_topics(pd.DataFrame({"article_id": ["a"], "text": ["زلزال"], "text_norm": ["زلزال"]}), sample_size=0)

@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     topics.add_argument("--n-topics", default="auto", help="number of topics or 'auto'")
     topics.add_argument("--seed", type=int, default=42)
+    topics.add_argument(
+        "--sample-size",
+        metavar="N|all",
+        help="fit on a seeded sample of N stories, assign the others (default: toolkit.topics.SAMPLE_SIZE, 20000)",
+    )
     _add_kinds(topics)
     topics.set_defaults(run=_cmd_topics, subparser=topics)
 
@@ -299,21 +304,32 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample_size(text: str | None) -> dict[str, int | None]:
+    """``--sample-size`` as `fit_topics` options: nothing (its default), a whole number of at least 2, or ``all``."""
+    if text is None:
+        return {}
+    if text != "all" and not (text.isdigit() and int(text) >= 2):
+        raise InputError("--sample-size", f"a whole number of at least 2, or 'all', not {text!r}")
+    return {"sample_size": None if text == "all" else int(text)}
+
+
 def _cmd_topics(args: argparse.Namespace) -> int:
     from toolkit.load import read_articles
     from toolkit.topics import fit_topics
 
     n_topics = _n_topics(args.n_topics)
+    options: dict[str, Any] = _sample_size(args.sample_size)
     if not args.articles.is_file():
         raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
-    kinds = {} if args.kinds is None else {"kinds": args.kinds}
+    if args.kinds is not None:
+        options["kinds"] = args.kinds
     model = fit_topics(
         read_articles(args.articles),
         unit=args.unit,
         embedding=args.embedding,
         n_topics=n_topics,
         seed=args.seed,
-        **kinds,
+        **options,
     )
     model.save(args.output)
     print(f"wrote {args.output}/: model/, doc_topics.parquet, topic_info.csv ({model.settings_['n_topics']} topics)")

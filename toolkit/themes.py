@@ -69,7 +69,7 @@ from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start, stray_dates
-from toolkit.stories import STORY_KINDS, counted_stories
+from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -92,6 +92,7 @@ CONTEXT_WEIGHT = 0.5
 # focus f scales its score by 1 / (1 + exp(−FOCUS_SLOPE × (f − FOCUS_OFFSET))).
 CONFIDENT = 0.8
 MIN_EXAMPLES = 20
+SCORE_BATCH = 50_000  # rows scored at a time past the sample: their split words are held at once
 FOCUS_SLOPE = 4.0
 FOCUS_OFFSET = 0.1
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
@@ -574,6 +575,8 @@ def score_themes(
     threshold: float = DEFAULT_THRESHOLD,
     embedding: Encoder | None = None,
     embedding_weight: float = 0.5,
+    sample_size: int | None = SAMPLE_SIZE,
+    seed: int = 42,
 ) -> pd.DataFrame:
     """Score every story against every theme and assign the best theme reaching ``threshold``.
 
@@ -586,13 +589,23 @@ def score_themes(
     `ThemeScorer` on one and `transform` others). With ``embedding`` (a sentence-transformers model,
     or anything with ``encode(texts)``), the score is mixed with the cosine between the story and
     the mean of its theme's seed embeddings: ``(1 − embedding_weight) × score + embedding_weight × cosine``.
+    A corpus of more than ``sample_size`` rows (None: no limit) learns its word model from a seeded
+    sample of that many (`toolkit.stories.sampled_stories`) and is scored ``SCORE_BATCH`` rows at a time,
+    so memory is set by the sample and the batch, not by the corpus.
 
     >>> import toolkit
     >>> scores = score_themes(toolkit.load_articles("data/raw"))  # doctest: +SKIP
     >>> scores.theme.value_counts()  # doctest: +SKIP
     """
     scorer = ThemeScorer(themes, threshold=threshold, embedding=embedding, embedding_weight=embedding_weight)
-    return scorer.fit_transform(articles)
+    in_sample = sampled_stories(_checked(articles)["article_id"], sample_size, seed=seed)
+    if in_sample.all():
+        return scorer.fit_transform(articles)
+    scorer.fit(articles[in_sample])
+    batches = [
+        scorer.transform(articles.iloc[start : start + SCORE_BATCH]) for start in range(0, len(articles), SCORE_BATCH)
+    ]
+    return pd.concat(batches, ignore_index=True)
 
 
 def _embedding_similarity(texts: list[str], themes: tuple[Theme, ...], encoder: Encoder) -> np.ndarray:

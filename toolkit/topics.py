@@ -69,7 +69,7 @@ from toolkit.embeddings import (
 )
 from toolkit.errors import InputError, require_columns
 from toolkit.load import KINDS, period_start, stray_dates
-from toolkit.stories import STORY_KINDS, counted_stories
+from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
 
 __all__ = [
     "ArabicTopicModel",
@@ -89,6 +89,7 @@ Unit = Literal["article", "paragraph"]
 Clustering = Literal["kmeans", "hdbscan"]
 OUTLIER_LABEL = "غير مصنف"  # "unclassified": BERTopic's topic -1
 MAX_AUTO_TOPICS = 100
+ASSIGN_BATCH = 10_000  # stories assigned at a time: the word counts of one batch are held at once
 REFINE_ROUNDS = 3  # more rounds start to empty small topics (ANT, 32 topics: 32 -> 30 after 8 rounds)
 TOP_WORDS = 10
 N_REPRESENTATIVES = 3
@@ -174,7 +175,10 @@ class ArabicTopicModel:
     ``topic_documents(counted_stories(articles, kinds=kinds), unit=unit)``; ``n_topics`` ``"auto"`` or a
     number; ``clustering`` ``"kmeans"`` (default) or ``"hdbscan"``; ``seed``; ``reassign_outliers`` (HDBSCAN's
     outliers go to their best topic); ``cache`` (embedding cache: ``True``, a folder, or ``False``);
-    ``verbose`` prints the one-line summary of what the fit chose.
+    ``verbose`` prints the one-line summary of what the fit chose; ``sample_size`` (default
+    `SAMPLE_SIZE`, None for every story): a corpus with more stories is fitted on a seeded sample of that
+    many and its other stories are assigned by the fitted model, batch by batch, so the fit's cost stops
+    growing with the corpus (see `sampled_stories`).
 
     Fitted attributes: ``doc_topics_``, ``topic_info_``, ``bertopic_`` (the BERTopic model; its
     ``get_representative_docs()`` gives the texts of ``topic_info_["representative_ids"]`` as written),
@@ -195,6 +199,7 @@ class ArabicTopicModel:
         reassign_outliers: bool = False,
         cache: CacheSetting = True,
         verbose: bool = True,
+        sample_size: int | None = SAMPLE_SIZE,
     ) -> None:
         self.unit = unit
         self.kinds = kinds
@@ -205,6 +210,7 @@ class ArabicTopicModel:
         self.reassign_outliers = reassign_outliers
         self.cache = cache
         self.verbose = verbose
+        self.sample_size = sample_size
 
     def fit(self, articles: pd.DataFrame) -> Self:
         """Fit on the stories of the articles DataFrame (rows of ``kinds``, once each); returns the model.
@@ -215,9 +221,18 @@ class ArabicTopicModel:
 
         >>> model = ArabicTopicModel(unit="paragraph").fit(articles)  # doctest: +SKIP
         """
-        _check_options(self.unit, self.n_topics, self.clustering, self.kinds)
+        _check_options(self.unit, self.n_topics, self.clustering, self.kinds, self.sample_size)
+        require_columns(articles, ["article_id", "text", "text_norm"])
         stories = counted_stories(articles, kinds=self.kinds)
+        in_sample = sampled_stories(stories["article_id"], self.sample_size, seed=self.seed)
         units = topic_documents(stories, unit=self.unit)
+        embedding = self.embedding
+        if not in_sample.all():
+            # Precomputed embeddings have a row per unit of every story: keep the sample's.
+            kept = units["article_id"].isin(stories["article_id"][in_sample]).to_numpy()
+            units = units[kept].reset_index(drop=True)
+            if isinstance(embedding, np.ndarray):
+                embedding = embedding[kept]
         usable = _usable(units)
         if not usable.any():
             kinds = "every kind" if self.kinds is None else " or ".join(self.kinds)
@@ -228,18 +243,20 @@ class ArabicTopicModel:
         # Every unit is embedded, so precomputed embeddings line up with topic_documents; then the usable kept.
         words, features = WordTfidf.fit(units["text_norm"].tolist())
         texts = units["text_norm" if str(self.embedding) == "tfidf" else "text"].tolist()
-        vectors, cache_status = embed(
-            texts, embedding=self.embedding, seed=self.seed, cache=self.cache, word_tfidf=features
-        )
+        vectors, cache_status = embed(texts, embedding=embedding, seed=self.seed, cache=self.cache, word_tfidf=features)
         self.documents_ = units[usable].reset_index(drop=True)
         self.embeddings_ = vectors[usable]
         self._words, self._features = words, features[usable]
         self._fit_documents(self.n_topics)
+        if not in_sample.all():
+            self._assign_the_rest(stories, in_sample)
         self.settings_.update(
             embedding=embedding_name(self.embedding),
             embedding_cache=cache_status,
             skipped_units=int((~usable).sum()),
             rows_left_out=len(articles) - len(stories),
+            stories_sampled=None if in_sample.all() else int(in_sample.sum()),
+            stories_assigned=int((~in_sample).sum()),
         )
         self.settings_["summary"] = _summary(self.settings_)
         log.info(self.settings_["summary"])
@@ -263,11 +280,24 @@ class ArabicTopicModel:
         _check_options(self.unit, n_topics, "kmeans")
         kept = {
             key: self.settings_[key]
-            for key in ("embedding", "embedding_cache", "skipped_units", "rows_left_out")
+            for key in (
+                "embedding",
+                "embedding_cache",
+                "skipped_units",
+                "rows_left_out",
+                "stories_sampled",
+                "stories_assigned",
+            )
             if key in self.settings_
         }
         self._fit_documents(n_topics, clustering="kmeans")
         self.settings_.update(kept)
+        if self.settings_.get("stories_sampled"):
+            warnings.warn(
+                f"this model was fitted on a sample of {self.settings_['stories_sampled']:,} stories: doc_topics_"
+                " now holds those only; model.transform(articles) gives every story its new topic",
+                stacklevel=2,
+            )
         self.settings_["summary"] = _summary(self.settings_)
         return self
 
@@ -356,6 +386,22 @@ class ArabicTopicModel:
             raise InputError("articles", "none of the topics' example stories is in these articles")
         columns = ["topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"]
         return pd.DataFrame(rows, columns=columns)
+
+    def _assign_the_rest(self, stories: pd.DataFrame, in_sample: np.ndarray) -> None:
+        """Give the stories outside the fitted sample their topics, ``ASSIGN_BATCH`` stories at a time.
+
+        ``doc_topics_`` then covers every story in the input's order, and ``topic_info_``'s sizes count them all.
+        """
+        rest = stories[~in_sample]
+        assigned = [
+            self.transform(rest.iloc[start : start + ASSIGN_BATCH]) for start in range(0, len(rest), ASSIGN_BATCH)
+        ]
+        table = pd.concat([self.doc_topics_, *assigned], ignore_index=True)
+        position = pd.Series(np.arange(len(stories)), index=stories["article_id"].astype(str).to_numpy())
+        order = np.argsort(position[table["article_id"].astype(str)].to_numpy(), kind="stable")
+        self.doc_topics_ = table.iloc[order].reset_index(drop=True)
+        sizes = self.doc_topics_["topic"].value_counts()
+        self.topic_info_ = self.topic_info_.assign(size=[int(sizes.get(t, 0)) for t in self.topic_info_["topic"]])
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "topic_info_"):
@@ -454,6 +500,7 @@ class ArabicTopicModel:
             "clustering": self.clustering,
             "seed": self.seed,
             "reassign_outliers": self.reassign_outliers,
+            "sample_size": self.sample_size,
         }
 
     def __repr__(self) -> str:
@@ -679,7 +726,9 @@ def topics_per_source(model: ArabicTopicModel, articles: pd.DataFrame) -> pd.Dat
 _UMAP_MIN_DOCUMENTS = 50
 
 
-def _check_options(unit: str, n_topics: object, clustering: str, kinds: object = STORY_KINDS) -> None:
+def _check_options(
+    unit: str, n_topics: object, clustering: str, kinds: object = STORY_KINDS, sample_size: object = None
+) -> None:
     if unit not in ("article", "paragraph"):
         raise ValueError(f"unit must be 'article' or 'paragraph', not {unit!r}")
     if clustering not in ("kmeans", "hdbscan"):
@@ -688,6 +737,10 @@ def _check_options(unit: str, n_topics: object, clustering: str, kinds: object =
         raise ValueError(f"n_topics must be 'auto' or a whole number of at least 1, not {n_topics!r}")
     if kinds is not None and (isinstance(kinds, str) or not kinds or not set(kinds) <= set(KINDS)):
         raise ValueError(f"kinds must be None or a list of some of {', '.join(KINDS)}, not {kinds!r}")
+    if sample_size is not None and (
+        isinstance(sample_size, bool) or not isinstance(sample_size, int) or sample_size < 2
+    ):
+        raise ValueError(f"sample_size must be None or a whole number of at least 2, not {sample_size!r}")
     if clustering == "hdbscan" and n_topics != "auto":
         raise ValueError("clustering='hdbscan' finds its own number of topics: leave n_topics='auto'")
 
@@ -1015,6 +1068,12 @@ def _summary(settings: dict[str, Any]) -> str:
         + (
             f" · {settings['rows_left_out']:,} rows not fitted (related headlines, repeats)"
             if settings.get("rows_left_out")
+            else ""
+        )
+        + (
+            f" · fitted on a sample of {settings['stories_sampled']:,} stories, the other"
+            f" {settings['stories_assigned']:,} assigned"
+            if settings.get("stories_sampled")
             else ""
         )
     )
