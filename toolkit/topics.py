@@ -165,6 +165,25 @@ class _Classifier:
         return best, shifted[np.arange(len(best)), best] / shifted.sum(axis=1)
 
 
+@dataclass(frozen=True)
+class TopicAssigner:
+    """A fitted model's word classifier alone: gives articles their topics (`ArabicTopicModel.transform`).
+
+    Small and picklable, so Dask ships it to every worker instead of the model's documents.
+    """
+
+    unit: Unit
+    words: WordTfidf
+    classifier: _Classifier
+    labels_by_topic: dict[int, str]
+
+    def __call__(self, articles: pd.DataFrame) -> pd.DataFrame:
+        units = topic_documents(articles, unit=self.unit)
+        units = units[_usable(units)]
+        topics, probability = self.classifier.assign(self.words.transform(units["text_norm"].tolist()))
+        return _doc_topics(units.reset_index(drop=True), topics, probability, self.labels_by_topic)
+
+
 class ArabicTopicModel:
     """A BERTopic model fitted on Arabic news, with tidy tables of its topics (scikit-learn style).
 
@@ -221,18 +240,28 @@ class ArabicTopicModel:
 
         >>> model = ArabicTopicModel(unit="paragraph").fit(articles)  # doctest: +SKIP
         """
-        _check_options(self.unit, self.n_topics, self.clustering, self.kinds, self.sample_size)
+        self._check_options()
         require_columns(articles, ["article_id", "text", "text_norm"])
         stories = counted_stories(articles, kinds=self.kinds)
         in_sample = sampled_stories(stories["article_id"], self.sample_size, seed=self.seed)
-        units = topic_documents(stories, unit=self.unit)
         embedding = self.embedding
-        if not in_sample.all():
+        if isinstance(embedding, np.ndarray) and not in_sample.all():
             # Precomputed embeddings have a row per unit of every story: keep the sample's.
-            kept = units["article_id"].isin(stories["article_id"][in_sample]).to_numpy()
-            units = units[kept].reset_index(drop=True)
-            if isinstance(embedding, np.ndarray):
-                embedding = embedding[kept]
+            units = topic_documents(stories, unit=self.unit)
+            embedding = embedding[units["article_id"].isin(stories["article_id"][in_sample]).to_numpy()]
+        self.fit_sample(stories[in_sample], embedding=embedding)
+        rest = stories[~in_sample]
+        assign = self.assigner()
+        assigned = [assign(rest.iloc[start : start + ASSIGN_BATCH]) for start in range(0, len(rest), ASSIGN_BATCH)]
+        return self.adopt_assigned(assigned, stories["article_id"], rows_left_out=len(articles) - len(stories))
+
+    def fit_sample(self, stories: pd.DataFrame, *, embedding: Embedding | None = None) -> Self:
+        """Fit on every row of ``stories`` (counted and sampled by the caller); the first half of `fit`.
+
+        `fit` and `toolkit.distributed.fit_topics_dask` call it on the sample, then `adopt_assigned`.
+        """
+        embedding = self.embedding if embedding is None else embedding
+        units = topic_documents(stories, unit=self.unit)
         usable = _usable(units)
         if not usable.any():
             kinds = "every kind" if self.kinds is None else " or ".join(self.kinds)
@@ -248,21 +277,44 @@ class ArabicTopicModel:
         self.embeddings_ = vectors[usable]
         self._words, self._features = words, features[usable]
         self._fit_documents(self.n_topics)
-        if not in_sample.all():
-            self._assign_the_rest(stories, in_sample)
         self.settings_.update(
-            embedding=embedding_name(self.embedding),
-            embedding_cache=cache_status,
-            skipped_units=int((~usable).sum()),
-            rows_left_out=len(articles) - len(stories),
-            stories_sampled=None if in_sample.all() else int(in_sample.sum()),
-            stories_assigned=int((~in_sample).sum()),
+            embedding=embedding_name(self.embedding), embedding_cache=cache_status, skipped_units=int((~usable).sum())
+        )
+        return self
+
+    def adopt_assigned(self, assigned: Sequence[pd.DataFrame], story_ids: pd.Series, *, rows_left_out: int) -> Self:
+        """Take the topics ``assigned`` to the stories outside the fitted sample; the second half of `fit`.
+
+        ``doc_topics_`` then covers every story of ``story_ids`` in that order, ``topic_info_``'s sizes
+        count them all, and the summary says how many were fitted and how many assigned.
+        """
+        if assigned:
+            table = pd.concat([self.doc_topics_, *assigned], ignore_index=True)
+            position = pd.Series(np.arange(len(story_ids)), index=story_ids.astype(str).to_numpy())
+            order = np.argsort(position[table["article_id"].astype(str)].to_numpy(), kind="stable")
+            self.doc_topics_ = table.iloc[order].reset_index(drop=True)
+            sizes = self.doc_topics_["topic"].value_counts()
+            self.topic_info_ = self.topic_info_.assign(size=[int(sizes.get(t, 0)) for t in self.topic_info_["topic"]])
+        n_assigned = sum(table["article_id"].nunique() for table in assigned)
+        self.settings_.update(
+            rows_left_out=rows_left_out,
+            stories_sampled=len(story_ids) - n_assigned if n_assigned else None,
+            stories_assigned=n_assigned,
         )
         self.settings_["summary"] = _summary(self.settings_)
         log.info(self.settings_["summary"])
         if self.verbose:
             print(self.settings_["summary"])
         return self
+
+    def assigner(self) -> TopicAssigner:
+        """What `transform` runs: a small picklable callable (the words and the classifier, not the documents)."""
+        self._check_fitted()
+        labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
+        return TopicAssigner(self.unit, self._words, self._classifier, labels_by_topic)
+
+    def _check_options(self) -> None:
+        _check_options(self.unit, self.n_topics, self.clustering, self.kinds, self.sample_size)
 
     def reduce_topics(self, n_topics: int) -> Self:
         """Re-cluster the fitted documents into ``n_topics`` topics; returns the model.
@@ -387,22 +439,6 @@ class ArabicTopicModel:
         columns = ["topic", "label", "rank", "article_id", "title", "source", "published_at", "opening"]
         return pd.DataFrame(rows, columns=columns)
 
-    def _assign_the_rest(self, stories: pd.DataFrame, in_sample: np.ndarray) -> None:
-        """Give the stories outside the fitted sample their topics, ``ASSIGN_BATCH`` stories at a time.
-
-        ``doc_topics_`` then covers every story in the input's order, and ``topic_info_``'s sizes count them all.
-        """
-        rest = stories[~in_sample]
-        assigned = [
-            self.transform(rest.iloc[start : start + ASSIGN_BATCH]) for start in range(0, len(rest), ASSIGN_BATCH)
-        ]
-        table = pd.concat([self.doc_topics_, *assigned], ignore_index=True)
-        position = pd.Series(np.arange(len(stories)), index=stories["article_id"].astype(str).to_numpy())
-        order = np.argsort(position[table["article_id"].astype(str)].to_numpy(), kind="stable")
-        self.doc_topics_ = table.iloc[order].reset_index(drop=True)
-        sizes = self.doc_topics_["topic"].value_counts()
-        self.topic_info_ = self.topic_info_.assign(size=[int(sizes.get(t, 0)) for t in self.topic_info_["topic"]])
-
     def _check_fitted(self) -> None:
         if not hasattr(self, "topic_info_"):
             raise InputError("ArabicTopicModel", "not fitted: call fit(articles) or load_topic_model(path) first")
@@ -446,11 +482,7 @@ class ArabicTopicModel:
         >>> model.transform(articles).columns.tolist()  # doctest: +SKIP
         ['article_id', 'paragraph', 'topic', 'probability', 'topic_label']
         """
-        units = topic_documents(articles, unit=self.unit)
-        units = units[_usable(units)]
-        topics, probability = self._classifier.assign(self._words.transform(units["text_norm"].tolist()))
-        labels_by_topic = dict(zip(self.topic_info_["topic"], self.topic_info_["label"], strict=True))
-        return _doc_topics(units.reset_index(drop=True), topics, probability, labels_by_topic)
+        return self.assigner()(articles)
 
     def save(self, path: str | Path, *, documents: bool = True) -> Path:
         """Write the model to folder ``path`` with safetensors and JSON, never pickle; returns ``path``.
