@@ -36,9 +36,10 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert "set -euo pipefail" in ci_lines
 
 
-def _runtime_requirements() -> dict[str, Requirement]:
+def _runtime_requirements(*, extras: tuple[str, ...] = ()) -> dict[str, Requirement]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+    specs = project["dependencies"] + [r for extra in extras for r in project["optional-dependencies"][extra]]
+    return {Requirement(r).name.lower(): Requirement(r) for r in specs}
 
 
 def _environment_requirements() -> dict[str, Requirement]:
@@ -55,7 +56,7 @@ def _environment_requirements() -> dict[str, Requirement]:
 
 
 def test_environment_yml_lists_the_same_runtime_dependencies_as_pyproject():
-    runtime, conda = _runtime_requirements(), _environment_requirements()
+    runtime, conda = _runtime_requirements(extras=("dask",)), _environment_requirements()
     assert sorted(conda) == sorted(runtime)
     drift = {name: (str(runtime[name].specifier), str(conda[name].specifier)) for name in runtime}
     assert {n: d for n, d in drift.items() if d[0] != d[1]} == {}

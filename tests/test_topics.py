@@ -729,6 +729,7 @@ def test_a_large_corpus_is_fitted_on_a_sample_and_every_story_gets_a_topic(ant_s
     rest = model.doc_topics_[~in_sample].reset_index(drop=True)
     pd.testing.assert_frame_equal(rest, alone.transform(stories[~in_sample]))
     assert model.topic_info_["size"].sum() == len(stories)
+    assert model.transform(stories.iloc[:0]).columns.tolist() == model.doc_topics_.columns.tolist()  # an empty batch
     with pytest.warns(UserWarning, match="fitted on a sample of 150 stories"):
         model.reduce_topics(3)
 

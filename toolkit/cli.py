@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         help="fit on a seeded sample of N stories, assign the others (default: toolkit.topics.SAMPLE_SIZE, 20000)",
     )
     _add_kinds(topics)
+    _add_scheduler(topics)
     topics.set_defaults(run=_cmd_topics, subparser=topics)
 
     themes = sub.add_parser("themes", help="score every story against the themes")
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("-o", "--output", type=Path, default=Path("data/processed/themes.parquet"))
     themes.add_argument("--themes", type=Path, default=None, help="a themes TOML file (default: the built-in themes)")
     themes.add_argument("--threshold", type=float, default=None, help="minimum score for a story to get a theme")
+    _add_scheduler(themes)
     themes.set_defaults(run=_cmd_themes, subparser=themes)
 
     gallery = sub.add_parser(
@@ -304,6 +306,25 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_scheduler(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the Dask scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 (default: $TOOLKIT_SCHEDULER; "
+        "without either, in this process)",
+    )
+
+
+def _read_stories(path: Path, client: object) -> Any:
+    """The articles of ``path`` (a file written by `toolkit clean`): pandas in process, Dask with a client."""
+    from toolkit.distributed import read_articles_dask
+    from toolkit.load import read_articles
+
+    if not path.exists():
+        raise InputError(path, "no such file (write it with `toolkit clean`)")
+    return read_articles(path) if client is None else read_articles_dask(path)
+
+
 def _sample_size(text: str | None) -> dict[str, int | None]:
     """``--sample-size`` as `fit_topics` options: nothing (its default), a whole number of at least 2, or ``all``."""
     if text is None:
@@ -314,37 +335,33 @@ def _sample_size(text: str | None) -> dict[str, int | None]:
 
 
 def _cmd_topics(args: argparse.Namespace) -> int:
-    from toolkit.load import read_articles
+    from toolkit.distributed import dask_client
     from toolkit.topics import fit_topics
 
     n_topics = _n_topics(args.n_topics)
     options: dict[str, Any] = _sample_size(args.sample_size)
-    if not args.articles.is_file():
-        raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
     if args.kinds is not None:
         options["kinds"] = args.kinds
-    model = fit_topics(
-        read_articles(args.articles),
-        unit=args.unit,
-        embedding=args.embedding,
-        n_topics=n_topics,
-        seed=args.seed,
-        **options,
-    )
+    with dask_client(args.scheduler) as client:
+        articles = _read_stories(args.articles, client)
+        model = fit_topics(
+            articles, unit=args.unit, embedding=args.embedding, n_topics=n_topics, seed=args.seed, **options
+        )
     model.save(args.output)
     print(f"wrote {args.output}/: model/, doc_topics.parquet, topic_info.csv ({model.settings_['n_topics']} topics)")
     return 0
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
-    from toolkit.load import read_articles
+    from toolkit.distributed import dask_client
     from toolkit.themes import DEFAULT_THRESHOLD, load_themes, score_themes
 
-    if not args.articles.is_file():
-        raise InputError(args.articles, "no such file (write it with `toolkit clean`)")
-    articles = read_articles(args.articles)
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    scores = score_themes(articles, themes=load_themes(args.themes), threshold=threshold)
+    themes = load_themes(args.themes)
+    with dask_client(args.scheduler) as client:
+        scores = score_themes(_read_stories(args.articles, client), themes=themes, threshold=threshold)
+        if client is not None:
+            scores = scores.compute().reset_index(drop=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     scores.to_parquet(args.output, index=False)
     counts = scores["theme"].fillna("none").value_counts()

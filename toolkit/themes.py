@@ -67,6 +67,7 @@ from scipy import sparse
 
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
+from toolkit.distributed import is_dask_frame
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start, stray_dates
 from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
@@ -591,12 +592,18 @@ def score_themes(
     the mean of its theme's seed embeddings: ``(1 − embedding_weight) × score + embedding_weight × cosine``.
     A corpus of more than ``sample_size`` rows (None: no limit) learns its word model from a seeded
     sample of that many (`toolkit.stories.sampled_stories`) and is scored ``SCORE_BATCH`` rows at a time,
-    so memory is set by the sample and the batch, not by the corpus.
+    so memory is set by the sample and the batch, not by the corpus. A Dask DataFrame is scored by
+    partition and gives a Dask DataFrame of the same rows (`toolkit.distributed.score_themes_dask`).
 
     >>> import toolkit
     >>> scores = score_themes(toolkit.load_articles("data/raw"))  # doctest: +SKIP
     >>> scores.theme.value_counts()  # doctest: +SKIP
     """
+    if is_dask_frame(articles):
+        from toolkit.distributed import score_themes_dask
+
+        options = {"threshold": threshold, "embedding": embedding, "embedding_weight": embedding_weight}
+        return score_themes_dask(articles, themes=themes, sample_size=sample_size, seed=seed, **options)
     scorer = ThemeScorer(themes, threshold=threshold, embedding=embedding, embedding_weight=embedding_weight)
     in_sample = sampled_stories(_checked(articles)["article_id"], sample_size, seed=seed)
     if in_sample.all():

@@ -58,6 +58,7 @@ from threadpoolctl import threadpool_limits
 from toolkit._model_folder import check_model_folder, file_checksums, read_finite_tensors, read_json_object
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
+from toolkit.distributed import is_dask_frame
 from toolkit.embeddings import (
     CacheSetting,
     Embedding,
@@ -179,9 +180,11 @@ class TopicAssigner:
 
     def __call__(self, articles: pd.DataFrame) -> pd.DataFrame:
         units = topic_documents(articles, unit=self.unit)
-        units = units[_usable(units)]
+        units = units[_usable(units)].reset_index(drop=True)
+        if units.empty:  # a partition or batch without words: no rows, the table's columns and types
+            return _doc_topics(units, np.zeros(0, dtype=int), np.zeros(0), self.labels_by_topic)
         topics, probability = self.classifier.assign(self.words.transform(units["text_norm"].tolist()))
-        return _doc_topics(units.reset_index(drop=True), topics, probability, self.labels_by_topic)
+        return _doc_topics(units, topics, probability, self.labels_by_topic)
 
 
 class ArabicTopicModel:
@@ -543,9 +546,16 @@ class ArabicTopicModel:
 def fit_topics(articles: pd.DataFrame, **options: Any) -> ArabicTopicModel:
     """Fit an `ArabicTopicModel` on the articles DataFrame (options as for `ArabicTopicModel`).
 
+    A Dask DataFrame is fitted on its sample and assigned by partition
+    (`toolkit.distributed.fit_topics_dask`): the same model as on the pandas DataFrame.
+
     >>> model = fit_topics(toolkit.load_articles("data/raw"), unit="paragraph")  # doctest: +SKIP
     >>> model.topic_info_[["topic", "size", "label"]]  # doctest: +SKIP
     """
+    if is_dask_frame(articles):
+        from toolkit.distributed import fit_topics_dask
+
+        return fit_topics_dask(articles, **options)
     return ArabicTopicModel(**options).fit(articles)
 
 
