@@ -1,4 +1,5 @@
-"""The same pipeline on a Dask cluster: two worker processes give exactly the tables pandas gives."""
+"""The same pipeline by partition: a dataset folder's files in process, and a Dask cluster of two worker
+processes, give exactly the tables pandas gives on the whole corpus."""
 
 from __future__ import annotations
 
@@ -10,11 +11,9 @@ import pytest
 
 import toolkit
 from toolkit.cli import main
+from toolkit.distributed import ArticleParts
 from toolkit.load import save_articles
 from toolkit.stories import counted_stories
-
-dd = pytest.importorskip("dask.dataframe", reason="Dask is the [dask] extra: pip install -e '.[dask]'")
-distributed = pytest.importorskip("dask.distributed")
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "stories.csv"
@@ -22,7 +21,13 @@ EXAMPLE_COLUMNS = {"article_id": "raqm", "source": "jarida", "published_at": "ya
 
 
 @pytest.fixture(scope="module")
-def client():
+def dd():
+    return pytest.importorskip("dask.dataframe", reason="Dask is the [dask] extra: pip install -e '.[dask]'")
+
+
+@pytest.fixture(scope="module")
+def client(dd):
+    distributed = pytest.importorskip("dask.distributed")
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         distributed.Client(cluster) as client,
@@ -47,14 +52,36 @@ def _plain(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def test_themes_on_the_cluster_are_the_themes_in_process(client, example: pd.DataFrame) -> None:
+def _dataset(articles: pd.DataFrame, folder: Path, bounds: list[int]) -> Path:
+    """The articles as a dataset folder: a Parquet file per run of rows between ``bounds`` (a page's rows together)."""
+    folder.mkdir()
+    for number, (first, last) in enumerate(zip([0, *bounds], [*bounds, len(articles)], strict=True)):
+        save_articles(articles.iloc[first:last].reset_index(drop=True), folder / f"part-{number:05d}.parquet")
+    return folder
+
+
+def test_a_dataset_folder_is_read_a_part_at_a_time_with_the_same_results(example: pd.DataFrame, tmp_path: Path) -> None:
+    parts = ArticleParts.of(_dataset(example, tmp_path / "articles", [5, 10, 16]))  # the page's rows are 16 on
+    assert len(parts.files) == 4
+    pd.testing.assert_frame_equal(toolkit.score_themes(parts), toolkit.score_themes(example))
+    pd.testing.assert_frame_equal(
+        toolkit.score_themes(parts, sample_size=8), toolkit.score_themes(example, sample_size=8)
+    )
+    options = {"sample_size": 8, "cache": False, "verbose": False}
+    model, expected = toolkit.fit_topics(parts, **options), toolkit.fit_topics(example, **options)
+    assert model.settings_["stories_sampled"] == 8
+    pd.testing.assert_frame_equal(model.doc_topics_, expected.doc_topics_)
+    pd.testing.assert_frame_equal(model.topic_info_, expected.topic_info_)
+
+
+def test_themes_on_the_cluster_are_the_themes_in_process(client, dd, example: pd.DataFrame) -> None:
     expected = toolkit.score_themes(example)
     scores = toolkit.score_themes(dd.from_pandas(example, npartitions=3))
     assert scores.npartitions == 3
     pd.testing.assert_frame_equal(_plain(scores.compute()), expected)
 
 
-def test_topics_on_the_cluster_are_the_topics_in_process(client, example: pd.DataFrame) -> None:
+def test_topics_on_the_cluster_are_the_topics_in_process(client, dd, example: pd.DataFrame) -> None:
     expected = toolkit.fit_topics(example, cache=False, verbose=False)
     model = toolkit.fit_topics(dd.from_pandas(example, npartitions=3), cache=False, verbose=False)
     pd.testing.assert_frame_equal(model.doc_topics_, expected.doc_topics_)
@@ -62,7 +89,7 @@ def test_topics_on_the_cluster_are_the_topics_in_process(client, example: pd.Dat
 
 
 @pytest.mark.corpora
-def test_a_sampled_fit_on_the_cluster_is_the_sampled_fit_in_process(client, ant: pd.DataFrame) -> None:
+def test_a_sampled_fit_on_the_cluster_is_the_sampled_fit_in_process(client, dd, ant: pd.DataFrame) -> None:
     options = {"sample_size": 200, "cache": False, "verbose": False}
     expected = toolkit.fit_topics(ant, **options)
     model = toolkit.fit_topics(dd.from_pandas(ant, npartitions=4), **options)
@@ -87,7 +114,7 @@ class _DiesOnce:
         return part
 
 
-def test_a_worker_killed_mid_run_loses_and_repeats_no_row(client, example: pd.DataFrame, tmp_path: Path) -> None:
+def test_a_worker_killed_mid_run_loses_and_repeats_no_row(client, dd, example: pd.DataFrame, tmp_path: Path) -> None:
     stories = dd.from_pandas(example, npartitions=4)
     victim = example["article_id"].iloc[len(example) // 2]
     doomed = stories.map_partitions(_DiesOnce(tmp_path / "died", victim), meta=stories._meta)
@@ -121,3 +148,18 @@ def test_without_a_scheduler_nothing_needs_dask(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("TOOLKIT_SCHEDULER", raising=False)
     with dask_client(None) as no_client:
         assert no_client is None
+
+
+def test_the_cli_reads_a_dataset_folder_a_part_at_a_time(example: pd.DataFrame, tmp_path: Path) -> None:
+    folder = _dataset(example, tmp_path / "articles", [16])
+    save_articles(example, tmp_path / "articles.parquet")
+    for name, source in (("folder", folder), ("file", tmp_path / "articles.parquet")):
+        assert main(["themes", str(source), "-o", str(tmp_path / f"{name}.parquet")]) == 0
+        assert main(["topics", str(source), "-o", str(tmp_path / name), "--sample-size", "10"]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "folder.parquet"), pd.read_parquet(tmp_path / "file.parquet")
+    )
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "folder" / "doc_topics.parquet"),
+        pd.read_parquet(tmp_path / "file" / "doc_topics.parquet"),
+    )

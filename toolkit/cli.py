@@ -316,13 +316,16 @@ def _add_scheduler(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_stories(path: Path, client: object) -> Any:
-    """The articles of ``path`` (a file written by `toolkit clean`): pandas in process, Dask with a client."""
-    from toolkit.distributed import read_articles_dask
+    """The articles of ``path`` (written by `toolkit clean`): a DataFrame of a file, the parts of a dataset
+    folder (read one at a time), or with a Dask client a Dask DataFrame."""
+    from toolkit.distributed import ArticleParts, read_articles_dask
     from toolkit.load import read_articles
 
     if not path.exists():
-        raise InputError(path, "no such file (write it with `toolkit clean`)")
-    return read_articles(path) if client is None else read_articles_dask(path)
+        raise InputError(path, "no such file or folder (write it with `toolkit clean`)")
+    if client is not None:
+        return read_articles_dask(path)
+    return ArticleParts.of(path) if path.is_dir() else read_articles(path)
 
 
 def _sample_size(text: str | None) -> dict[str, int | None]:
@@ -360,7 +363,7 @@ def _cmd_themes(args: argparse.Namespace) -> int:
     themes = load_themes(args.themes)
     with dask_client(args.scheduler) as client:
         scores = score_themes(_read_stories(args.articles, client), themes=themes, threshold=threshold)
-        if client is not None:
+        if client is not None:  # a Dask DataFrame: computed on the cluster, gathered here
             scores = scores.compute().reset_index(drop=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     scores.to_parquet(args.output, index=False)

@@ -1,4 +1,8 @@
-"""The per-story stages on a Dask DataFrame: the same tables as pandas, on one machine's cores or a cluster.
+"""The per-story stages by partition: a Dask DataFrame on a cluster, or a dataset folder's files in process.
+
+The same tables as pandas either way. Two kinds of partitioned corpus are accepted: a Dask
+DataFrame, and `ArticleParts` (the Parquet files of an articles dataset folder, read one at a time,
+so memory is set by the largest file and the sample, not by the corpus).
 
 Dask (``pip install "arabic-news-toolkit[dask]"``) is the engine pandas users already know; the
 toolkit schedules nothing of its own. What reads the corpus as a whole (the topic fit, the themes' word
@@ -17,8 +21,9 @@ and no row is lost or counted twice.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +34,12 @@ from toolkit.stories import SAMPLE_SIZE, counted_stories, sampled_stories
 
 __all__ = [
     "SCHEDULER_VARIABLE",
+    "ArticleParts",
     "assign_topics_dask",
     "dask_client",
     "fit_topics_dask",
     "is_dask_frame",
+    "is_partitioned",
     "read_articles_dask",
     "score_themes_dask",
 ]
@@ -93,25 +100,96 @@ def read_articles_dask(path: str | Path) -> Any:
     return dd.from_map(read_articles, files, meta=read_articles(files[0]).iloc[:0], enforce_metadata=False)
 
 
+@dataclass(frozen=True)
+class ArticleParts:
+    """The Parquet files of an articles dataset folder, read one at a time: partitions without Dask.
+
+    >>> ArticleParts.of("data/processed/articles").files  # doctest: +SKIP
+    (PosixPath('data/processed/articles/part-00000.parquet'), ...)
+    """
+
+    files: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, path: str | Path) -> ArticleParts:
+        """The parts of a dataset folder (in name order), or a single articles file as one part."""
+        path = Path(path)
+        files = tuple(sorted(path.glob("*.parquet"))) if path.is_dir() else (path,)
+        if not path.exists() or not files:
+            raise InputError(path, "no articles Parquet file here (write it with `toolkit clean`)")
+        return cls(files)
+
+    def read(self, file: Path, columns: list[str] | None = None) -> pd.DataFrame:
+        from toolkit.load import read_articles
+
+        if columns is None:
+            return read_articles(file)
+        return pd.read_parquet(file, columns=columns)
+
+
+def is_partitioned(frame: object) -> bool:
+    """Whether ``frame`` is read by partition here: a Dask DataFrame or `ArticleParts`.
+
+    >>> is_partitioned(pd.DataFrame()), is_partitioned(ArticleParts((Path("a.parquet"),)))
+    (False, True)
+    """
+    return isinstance(frame, ArticleParts) or is_dask_frame(frame)
+
+
+def _columns(articles: Any, names: list[str]) -> pd.DataFrame:
+    """Those columns of every row, on the client, in input order."""
+    if isinstance(articles, ArticleParts):
+        frames = [articles.read(f, [n for n in names if n in _names(f)]) for f in articles.files]
+        return pd.concat(frames, ignore_index=True)
+    return articles[[n for n in names if n in articles.columns]].compute().reset_index(drop=True)
+
+
+def _names(file: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(file).names
+
+
+def _rows_of(articles: Any, ids: pd.Series) -> pd.DataFrame:
+    """The rows whose id is one of ``ids``, gathered to the client in input order (ids are unique per corpus)."""
+    wanted = frozenset(ids.astype(str))
+    if isinstance(articles, ArticleParts):
+        frames = [part[part["article_id"].astype(str).isin(wanted)] for part in map(articles.read, articles.files)]
+        return pd.concat(frames, ignore_index=True)
+    return _rows_where(articles, wanted).compute().reset_index(drop=True)
+
+
+def _rows_where(articles: Any, wanted: frozenset[str]) -> Any:
+    return articles[articles["article_id"].astype(str).isin(wanted)]
+
+
+def _by_part(articles: Any, function: Callable[[pd.DataFrame], pd.DataFrame], meta: pd.DataFrame) -> Any:
+    """``function`` of every partition: a Dask DataFrame (lazy), or for `ArticleParts` the results concatenated."""
+    if isinstance(articles, ArticleParts):
+        return pd.concat([function(articles.read(f)) for f in articles.files], ignore_index=True)
+    return articles.map_partitions(function, meta=meta)
+
+
 def score_themes_dask(articles: Any, *, sample_size: int | None = SAMPLE_SIZE, seed: int = 42, **options: Any) -> Any:
-    """`toolkit.score_themes` of a Dask DataFrame, as a Dask DataFrame with the same partitions.
+    """`toolkit.score_themes` of a partitioned corpus: a Dask DataFrame (lazy, same partitions) or a DataFrame.
 
     The word model is learnt on the client from the seeded sample; the stories are scored where they
-    are. The rows equal ``score_themes(articles.compute(), sample_size=sample_size, seed=seed, **options)``.
+    are. The rows equal ``score_themes(<the whole corpus>, sample_size=sample_size, seed=seed, **options)``.
     """
     from toolkit.themes import ThemeScorer
 
-    ids = articles["article_id"].compute().reset_index(drop=True)
+    ids = _columns(articles, ["article_id"])["article_id"]
     themes = options.pop("themes", None)
-    scorer = ThemeScorer(themes, **options).fit(_rows_of(articles, ids[sampled_stories(ids, sample_size, seed=seed)]))
-    return articles.map_partitions(scorer.transform, meta=scorer.transform(articles._meta))
+    sample = _rows_of(articles, ids[sampled_stories(ids, sample_size, seed=seed)])
+    scorer = ThemeScorer(themes, **options).fit(sample)
+    return _by_part(articles, scorer.transform, scorer.transform(sample.iloc[:0]))
 
 
 def fit_topics_dask(articles: Any, **options: Any) -> Any:
-    """`toolkit.fit_topics` of a Dask DataFrame: the sample fitted on the client, the rest assigned by partition.
+    """`toolkit.fit_topics` of a partitioned corpus: the sample fitted on the client, the rest assigned by part.
 
     ``options`` are `toolkit.topics.ArabicTopicModel`'s (precomputed embeddings excepted). The fitted
-    model equals ``fit_topics(articles.compute(), **options)``: the same topics, and a ``doc_topics_``
+    model equals ``fit_topics(<the whole corpus>, **options)``: the same topics, and a ``doc_topics_``
     with every counted story in input order.
     """
     from toolkit.topics import ArabicTopicModel
@@ -119,29 +197,23 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
     model = ArabicTopicModel(**options)
     model._check_options()
     if not isinstance(model.embedding, str):
-        raise InputError("embedding", "precomputed embeddings need the pandas path: fit_topics(articles.compute())")
-    outline = articles[[c for c in ("article_id", "source", "kind", "duplicate_of") if c in articles.columns]]
-    outline = outline.compute().reset_index(drop=True)
+        raise InputError("embedding", "precomputed embeddings need the pandas path: fit_topics(<a DataFrame>)")
+    outline = _columns(articles, ["article_id", "source", "kind", "duplicate_of"])
     story_ids = counted_stories(outline, kinds=model.kinds)["article_id"].reset_index(drop=True)
     in_sample = sampled_stories(story_ids, model.sample_size, seed=model.seed)
     model.fit_sample(_rows_of(articles, story_ids[in_sample]))
-    rest = _rows_where(articles, story_ids[~in_sample])
-    assigned = [assign_topics_dask(model, rest).compute()] if (~in_sample).any() else []
+    assigned = []
+    if not in_sample.all():
+        rest, assign = frozenset(story_ids[~in_sample].astype(str)), model.assigner()
+
+        def assign_rest(part: pd.DataFrame) -> pd.DataFrame:
+            return assign(part[part["article_id"].astype(str).isin(rest)])
+
+        table = _by_part(articles, assign_rest, model.doc_topics_.iloc[:0])
+        assigned = [table if isinstance(table, pd.DataFrame) else table.compute()]
     return model.adopt_assigned(assigned, story_ids, rows_left_out=len(outline) - len(story_ids))
 
 
 def assign_topics_dask(model: Any, articles: Any) -> Any:
-    """The topic of every story of a Dask DataFrame (``model.transform`` by partition), as a Dask DataFrame."""
-    assign = model.assigner()
-    return articles.map_partitions(assign, meta=assign(articles._meta))
-
-
-def _rows_where(articles: Any, ids: pd.Series) -> Any:
-    """The rows of ``articles`` whose id is one of ``ids``, still a Dask DataFrame (ids are unique per corpus)."""
-    wanted = frozenset(ids.astype(str))
-    return articles[articles["article_id"].astype(str).isin(wanted)]
-
-
-def _rows_of(articles: Any, ids: pd.Series) -> pd.DataFrame:
-    """Those rows gathered to the client, in input order."""
-    return _rows_where(articles, ids).compute().reset_index(drop=True)
+    """The topic of every story of a partitioned corpus (``model.transform`` by part): Dask, or a DataFrame."""
+    return _by_part(articles, model.assigner(), model.doc_topics_.iloc[:0])

@@ -67,7 +67,7 @@ from scipy import sparse
 
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
-from toolkit.distributed import is_dask_frame
+from toolkit.distributed import is_partitioned
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start, stray_dates
 from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
@@ -592,14 +592,15 @@ def score_themes(
     the mean of its theme's seed embeddings: ``(1 − embedding_weight) × score + embedding_weight × cosine``.
     A corpus of more than ``sample_size`` rows (None: no limit) learns its word model from a seeded
     sample of that many (`toolkit.stories.sampled_stories`) and is scored ``SCORE_BATCH`` rows at a time,
-    so memory is set by the sample and the batch, not by the corpus. A Dask DataFrame is scored by
-    partition and gives a Dask DataFrame of the same rows (`toolkit.distributed.score_themes_dask`).
+    so memory is set by the sample and the batch, not by the corpus. A corpus read by partition
+    (`toolkit.distributed`: a Dask DataFrame, lazily, or `ArticleParts`, a dataset folder's files one at
+    a time) gives the same rows (`toolkit.distributed.score_themes_dask`).
 
     >>> import toolkit
     >>> scores = score_themes(toolkit.load_articles("data/raw"))  # doctest: +SKIP
     >>> scores.theme.value_counts()  # doctest: +SKIP
     """
-    if is_dask_frame(articles):
+    if is_partitioned(articles):
         from toolkit.distributed import score_themes_dask
 
         options = {"threshold": threshold, "embedding": embedding, "embedding_weight": embedding_weight}

@@ -58,7 +58,7 @@ from threadpoolctl import threadpool_limits
 from toolkit._model_folder import check_model_folder, file_checksums, read_finite_tensors, read_json_object
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import TOKEN_PATTERN, normalise, written, written_forms
-from toolkit.distributed import is_dask_frame
+from toolkit.distributed import is_partitioned
 from toolkit.embeddings import (
     CacheSetting,
     Embedding,
@@ -546,13 +546,14 @@ class ArabicTopicModel:
 def fit_topics(articles: pd.DataFrame, **options: Any) -> ArabicTopicModel:
     """Fit an `ArabicTopicModel` on the articles DataFrame (options as for `ArabicTopicModel`).
 
-    A Dask DataFrame is fitted on its sample and assigned by partition
-    (`toolkit.distributed.fit_topics_dask`): the same model as on the pandas DataFrame.
+    A corpus read by partition (a Dask DataFrame, or `toolkit.distributed.ArticleParts`: a dataset
+    folder's files one at a time) is fitted on its sample and assigned part by part
+    (`toolkit.distributed.fit_topics_dask`): the same model as on the whole DataFrame.
 
     >>> model = fit_topics(toolkit.load_articles("data/raw"), unit="paragraph")  # doctest: +SKIP
     >>> model.topic_info_[["topic", "size", "label"]]  # doctest: +SKIP
     """
-    if is_dask_frame(articles):
+    if is_partitioned(articles):
         from toolkit.distributed import fit_topics_dask
 
         return fit_topics_dask(articles, **options)
