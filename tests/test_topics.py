@@ -743,3 +743,26 @@ def test_the_sample_depends_on_the_ids_and_the_seed_only() -> None:
     assert sampled_stories(ids, None).all() and sampled_stories(ids, 1000).all()
     with pytest.raises(ValueError, match="sample_size must be None or a whole number"):
         fit_topics(pd.DataFrame({"article_id": ["a"], "text": ["زلزال"], "text_norm": ["زلزال"]}), sample_size=0)
+
+
+@pytest.mark.corpora
+def test_words_are_counted_as_scikit_learn_counts_them(ant_sample: pd.DataFrame) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
+    from toolkit.embeddings import WordTfidf, topic_word_vectorizer
+
+    texts = ant_sample["text_norm"].tolist()
+    options = {"token_pattern": TOKEN_PATTERN, "stop_words": sorted(arabic_stop_words()), "lowercase": False}
+    words, _ = WordTfidf.fit(texts)
+    reference = CountVectorizer(min_df=2, max_df=0.5, **options).fit(texts)
+    assert words.vocabulary == reference.get_feature_names_out().tolist()
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(words.transform(texts).toarray()),
+        pd.DataFrame(WordTfidf(words.vocabulary, words.idf)._weigh(reference.transform(texts)).toarray()),
+    )
+    vectorizer, counts = topic_word_vectorizer(texts, max_ngrams=5_000)
+    bigrams = CountVectorizer(ngram_range=(1, 2), vocabulary=vectorizer.get_feature_names_out(), **options)
+    assert (counts != bigrams.transform(texts)).nnz == 0
+    totals = np.asarray(CountVectorizer(ngram_range=(1, 2), **options).fit_transform(texts).sum(axis=0)).ravel()
+    assert counts.sum() == np.sort(totals)[::-1][:5_000].sum()  # the commonest n-grams were kept

@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from safetensors.numpy import load_file, save_file
 from sklearn.decomposition import TruncatedSVD
@@ -27,7 +29,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words
+from toolkit.arabic import TOKEN_PATTERN, arabic_stop_words, tokenize_many
 from toolkit.errors import InputError
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "default_cache_dir",
     "embed",
     "embedding_name",
+    "ngram_counts",
     "ngram_vectorizer",
     "topic_word_vectorizer",
 ]
@@ -83,18 +86,30 @@ class WordTfidf:
 
     @classmethod
     def fit(cls, texts: Sequence[str]) -> tuple[WordTfidf, sp.csr_matrix]:
-        """The vocabulary and IDF of ``texts``, and their TF-IDF (small corpora keep every word)."""
+        """The vocabulary and IDF of ``texts``, and their TF-IDF (small corpora keep every word).
+
+        Counted as scikit-learn's ``CountVectorizer(min_df, max_df, stop_words)`` counts (a test holds
+        them equal), with Arrow splitting every text at once.
+        """
         n = len(texts)
-        vectorizer = _word_counter(min_df=1 if n < 200 else 2 if n < 2000 else 5, max_df=0.5 if n >= 20 else 1.0)
-        counts = vectorizer.fit_transform(texts)
+        min_df, max_df = (1 if n < 200 else 2 if n < 2000 else 5), (0.5 if n >= 20 else 1.0)
+        words, rows = _words_without_stop_words(texts)
+        encoded = pc.dictionary_encode(words)
+        counts = _count_matrix(encoded.indices.to_numpy(), rows, n, len(encoded.dictionary))
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        kept = np.flatnonzero((df >= min_df) & (df <= max_df * n))
+        if not len(kept):
+            raise ValueError("empty vocabulary: after pruning, no terms remain")
+        kept = kept[np.argsort(encoded.dictionary.take(pa.array(kept)).to_numpy(zero_copy_only=False), kind="stable")]
+        counts = counts[:, kept]
         # scikit-learn's smoothed IDF
-        idf = np.log((1 + n) / (1 + np.bincount(counts.indices, minlength=counts.shape[1]))) + 1
-        words = cls(vectorizer.get_feature_names_out().tolist(), idf)
-        return words, words._weigh(counts)
+        idf = np.log((1 + n) / (1 + df[kept])) + 1
+        fitted = cls(encoded.dictionary.take(pa.array(kept)).to_pylist(), idf)
+        return fitted, fitted._weigh(counts)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF of (new) texts over the fitted vocabulary."""
-        return self._weigh(_word_counter(vocabulary=self.vocabulary).transform(texts))
+        return self._weigh(ngram_counts(texts, self.vocabulary, bigrams=False))
 
     def _weigh(self, counts: sp.spmatrix) -> sp.csr_matrix:
         weighted = sp.csr_matrix(counts, dtype=np.float64)
@@ -102,22 +117,72 @@ class WordTfidf:
         return normalize(weighted @ sp.diags(self.idf)).tocsr()
 
 
-def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) -> CountVectorizer:
+def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) -> tuple[CountVectorizer, sp.csr_matrix]:
     """Uni+bigram counts of normalised words for topic words, over the ``max_ngrams`` commonest n-grams of ``texts``.
 
-    Arabic stop words are left out. Rarer n-grams never lead a topic, and the saved vocabulary stays small
-    (ANT has 843,000 uni+bigrams). Equal counts at the cut go in code-point order: scikit-learn's own
-    ``max_features`` breaks them with an unstable sort whose result depends on the CPU's vector
-    instructions (645 ANT articles: another vocabulary, and every topic's word weights, without AVX-512).
+    Returns the vectorizer (its vocabulary in code-point order) and the texts' counts over it: the texts
+    are split once. Arabic stop words are left out. Rarer n-grams never lead a topic, and the saved
+    vocabulary stays small (ANT has 843,000 uni+bigrams). Equal counts at the cut go in code-point order
+    (scikit-learn's own ``max_features`` breaks them with an unstable sort whose result depends on the
+    CPU's vector instructions).
 
-    >>> topic_word_vectorizer(["قال وزير الدفاع", "وزير الخارجية"], max_ngrams=2).get_feature_names_out().tolist()
-    ['الخارجية', 'وزير']
+    >>> vectorizer, counts = topic_word_vectorizer(["قال وزير الدفاع", "وزير الخارجية"], max_ngrams=2)
+    >>> vectorizer.get_feature_names_out().tolist(), counts.toarray().tolist()
+    (['الخارجية', 'وزير'], [[0, 1], [1, 1]])
     """
-    counter = _word_counter(ngram_range=(1, 2))
-    totals = np.asarray(counter.fit_transform(texts).sum(axis=0)).ravel()
-    ngrams = counter.get_feature_names_out()  # in code-point order
-    kept = np.argsort(-totals, kind="stable")[:max_ngrams]
-    return ngram_vectorizer(sorted(ngrams[kept].tolist()))
+    grams, rows = _with_bigrams(*_words_without_stop_words(texts))
+    encoded = pc.dictionary_encode(grams)
+    codes = encoded.indices.to_numpy()
+    grams = encoded.dictionary
+    totals = np.bincount(codes, minlength=len(grams))
+    # By count, then code point (Arrow orders UTF-8 bytes, which is code-point order), then the vocabulary.
+    by_count = pc.sort_indices(pa.table({"n": totals, "gram": grams}), [("n", "descending"), ("gram", "ascending")])
+    kept = by_count[:max_ngrams]
+    kept = kept.take(pc.sort_indices(grams.take(kept))).to_numpy()
+    column = np.full(len(grams), -1)
+    column[kept] = np.arange(len(kept))
+    vectorizer = ngram_vectorizer(grams.take(pa.array(kept)).to_pylist())
+    vectorizer.fit([])  # the vocabulary is given: this only makes the vectorizer ready to use
+    return vectorizer, _count_matrix(column[codes], rows, len(texts), len(kept))
+
+
+def ngram_counts(texts: Sequence[str], vocabulary: Sequence[str], *, bigrams: bool = True) -> sp.csr_matrix:
+    """Counts of ``vocabulary``'s words (and with ``bigrams``, word pairs) in normalised texts: ``ngram_vectorizer``'s.
+
+    Stop words go before pairs are formed; Arrow splits every text at once.
+
+    >>> ngram_counts(["قال وزير الدفاع", "الدفاع"], ["الدفاع", "وزير الدفاع"]).toarray().tolist()
+    [[1, 1], [1, 0]]
+    """
+    words, rows = _words_without_stop_words(texts)
+    if bigrams:
+        words, rows = _with_bigrams(words, rows)
+    codes = pc.index_in(words, value_set=pa.array(list(vocabulary), type=pa.string())).fill_null(-1).to_numpy()
+    return _count_matrix(codes, rows, len(texts), len(vocabulary))
+
+
+def _words_without_stop_words(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
+    words, rows = tokenize_many(list(texts))
+    kept = pc.invert(pc.is_in(words, value_set=pa.array(sorted(arabic_stop_words()), type=pa.string())))
+    return words.filter(kept), rows[kept.to_numpy(zero_copy_only=False)]
+
+
+def _with_bigrams(words: pa.Array, rows: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """The words, then every pair of neighbouring words of one text joined by a space (scikit-learn's bigrams)."""
+    same_text = rows[1:] == rows[:-1]
+    mask = pa.array(same_text)
+    pairs = pc.binary_join_element_wise(words[:-1].filter(mask), words[1:].filter(mask), " ")
+    return pa.concat_arrays([words, pairs]), np.concatenate([rows, rows[:-1][same_text]])
+
+
+def _count_matrix(codes: np.ndarray, rows: np.ndarray, n_texts: int, n_terms: int) -> sp.csr_matrix:
+    """Texts × terms counts from each token's term (−1: not counted) and text."""
+    known = codes >= 0
+    matrix = sp.csr_matrix(
+        (np.ones(int(known.sum()), dtype=np.int64), (rows[known], codes[known])), shape=(n_texts, n_terms)
+    )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def ngram_vectorizer(vocabulary: Sequence[str]) -> CountVectorizer:

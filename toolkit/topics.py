@@ -65,7 +65,7 @@ from toolkit.embeddings import (
     WordTfidf,
     embed,
     embedding_name,
-    ngram_vectorizer,
+    ngram_counts,
     topic_word_vectorizer,
 )
 from toolkit.errors import InputError, require_columns
@@ -694,7 +694,7 @@ def topic_coherence(words: list[list[str]], texts: Sequence[str]) -> float:
     vocabulary = sorted({normalise(w) for topic in words for w in topic} - {""})
     if not vocabulary:
         return float("nan")
-    present = (ngram_vectorizer(vocabulary).transform(texts) > 0).astype(np.float64).tocsc()
+    present = (ngram_counts(texts, vocabulary) > 0).astype(np.float64).tocsc()
     n_docs = present.shape[0]
     p_word = np.asarray(present.sum(axis=0)).ravel() / n_docs
     p_pair = (present.T @ present).toarray() / n_docs
@@ -948,10 +948,24 @@ class _NumberKeepingBERTopic(BERTopic):
     CPU to another; `_numbered_by_size` numbers them by a stated rule before the fit instead.
     """
 
+    topic_ngram_counts: dict[int, sp.csr_matrix]  # topic -> its n-gram counts (a row), set before fit
+
     def _sort_mappings_by_frequency(self, documents: pd.DataFrame) -> pd.DataFrame:
         self._update_topic_size(documents)
         self.topic_mapper_.add_mappings({topic: topic for topic in sorted(self.topic_sizes_)}, topic_model=self)
         return documents
+
+    def _c_tf_idf(
+        self, documents_per_topic: pd.DataFrame, fit: bool = True, partial_fit: bool = False
+    ) -> tuple[sp.csr_matrix, list[str]]:
+        """c-TF-IDF from the topics' counted n-grams: BERTopic would split every document's text again."""
+        counts = sp.vstack([self.topic_ngram_counts[int(t)] for t in documents_per_topic["Topic"]]).tocsr()
+        if fit:
+            self.ctfidf_model = self.ctfidf_model.fit(counts)
+        return self.ctfidf_model.transform(counts), self.vectorizer_model.get_feature_names_out()
+
+    def _save_representative_docs(self, documents: pd.DataFrame) -> None:
+        """Left to `_representative_docs` (by the word classifier's probability): BERTopic's would split them again."""
 
 
 def _numbered_by_size(labels: np.ndarray) -> np.ndarray:
@@ -992,17 +1006,23 @@ def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERT
 
     Its topics are ours numbered by `_numbered_by_size`, and its topic words come from `_topic_words`.
     """
+    vectorizer, counts = topic_word_vectorizer(texts)
+    topics = _numbered_by_size(labels)
     model = _NumberKeepingBERTopic(
         # Not "english": BERTopic then deletes every non-ASCII character before counting words.
         language="multilingual",
         umap_model=BaseDimensionalityReduction(),
         hdbscan_model=BaseCluster(),
-        vectorizer_model=topic_word_vectorizer(texts),
+        vectorizer_model=vectorizer,
         top_n_words=TOP_WORDS,
         verbose=False,
     )
+    # Each topic's n-gram counts, summed from the documents' (split once, not again per topic).
+    numbers = np.unique(topics)
+    membership = sp.csr_matrix((np.ones(len(topics)), (np.searchsorted(numbers, topics), np.arange(len(topics)))))
+    model.topic_ngram_counts = dict(zip(numbers.tolist(), sp.csr_matrix(membership @ counts), strict=True))
     with _quiet_bertopic():
-        model.fit(texts, embeddings=vectors, y=_numbered_by_size(labels))
+        model.fit(texts, embeddings=vectors, y=topics)
     model.topic_representations_ = _topic_words(model)
     return model
 
