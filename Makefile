@@ -9,7 +9,7 @@ TORCH ?= torch==2.13.0
 VENV_MPL310 ?= .venv-mpl310
 DATA ?= data/raw
 
-.PHONY: all setup test test-setup test-mpl310 lint bench clean-outputs
+.PHONY: all setup test test-setup test-mpl310 lint bench bench-scale clean-outputs
 
 all: setup
 	$(BIN)/toolkit clean $(DATA) -o data/processed/articles.parquet
@@ -56,6 +56,10 @@ lint: test-setup
 bench: test-setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks
+
+# Clean, topics and themes on 10k, 100k and 1M articles built from the shared corpora (about half an hour).
+bench-scale: test-setup
+	$(BIN)/python -m benchmarks.scale
 
 clean-outputs:
 	rm -rf data/processed models reports
