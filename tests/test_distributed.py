@@ -67,6 +67,10 @@ def test_a_dataset_folder_is_read_a_part_at_a_time_with_the_same_results(example
     pd.testing.assert_frame_equal(
         toolkit.score_themes(parts, sample_size=8), toolkit.score_themes(example, sample_size=8)
     )
+    scores = toolkit.score_themes(example)
+    for by in ("source", "period"):
+        expected_attention = toolkit.theme_attention(example, scores, by=by)
+        pd.testing.assert_frame_equal(toolkit.theme_attention(parts, scores, by=by), expected_attention)
     options = {"sample_size": 8, "cache": False, "verbose": False}
     model, expected = toolkit.fit_topics(parts, **options), toolkit.fit_topics(example, **options)
     assert model.settings_["stories_sampled"] == 8

@@ -36,6 +36,7 @@ __all__ = [
     "SCHEDULER_VARIABLE",
     "ArticleParts",
     "assign_topics_dask",
+    "columns_of",
     "dask_client",
     "fit_topics_dask",
     "is_dask_frame",
@@ -136,8 +137,9 @@ def is_partitioned(frame: object) -> bool:
     return isinstance(frame, ArticleParts) or is_dask_frame(frame)
 
 
-def _columns(articles: Any, names: list[str]) -> pd.DataFrame:
-    """Those columns of every row, on the client, in input order."""
+def columns_of(articles: Any, names: list[str]) -> pd.DataFrame:
+    """Those of ``names`` a partitioned corpus has, every row, gathered in input order: tables without the texts."""
+    names = list(dict.fromkeys(names))
     if isinstance(articles, ArticleParts):
         frames = [articles.read(f, [n for n in names if n in _names(f)]) for f in articles.files]
         return pd.concat(frames, ignore_index=True)
@@ -178,7 +180,7 @@ def score_themes_dask(articles: Any, *, sample_size: int | None = SAMPLE_SIZE, s
     """
     from toolkit.themes import ThemeScorer
 
-    ids = _columns(articles, ["article_id"])["article_id"]
+    ids = columns_of(articles, ["article_id"])["article_id"]
     themes = options.pop("themes", None)
     sample = _rows_of(articles, ids[sampled_stories(ids, sample_size, seed=seed)])
     scorer = ThemeScorer(themes, **options).fit(sample)
@@ -198,7 +200,7 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
     model._check_options()
     if not isinstance(model.embedding, str):
         raise InputError("embedding", "precomputed embeddings need the pandas path: fit_topics(<a DataFrame>)")
-    outline = _columns(articles, ["article_id", "source", "kind", "duplicate_of"])
+    outline = columns_of(articles, ["article_id", "source", "kind", "duplicate_of"])
     story_ids = counted_stories(outline, kinds=model.kinds)["article_id"].reset_index(drop=True)
     in_sample = sampled_stories(story_ids, model.sample_size, seed=model.seed)
     model.fit_sample(_rows_of(articles, story_ids[in_sample]))

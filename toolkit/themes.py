@@ -67,7 +67,7 @@ from scipy import sparse
 
 from toolkit._ranking import rank_by_value
 from toolkit.arabic import arabic_stop_words, normalise, tokenize, tokenize_many, written_forms
-from toolkit.distributed import is_partitioned
+from toolkit.distributed import columns_of, is_dask_frame, is_partitioned
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start, stray_dates
 from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
@@ -685,7 +685,8 @@ def theme_attention(
     (``undated`` and ``stray``, or ``no_source``) and holds ``freq``. Stories are counted as every table
     counts them (`toolkit.stories.counted_stories`): rows of ``kinds``, by default whole articles and the
     "read also" stories embedded in pages, not related-headline rows (None keeps all), once per outlet.
-    ``themes`` gives labels for user themes.
+    ``themes`` gives labels for user themes. ``articles`` may be read by partition (a dataset folder's
+    `toolkit.distributed.ArticleParts`, or a Dask DataFrame): only the columns counted are gathered.
 
     The stories are a sample of what an outlet published, so each share carries a Wilson score
     interval at ``confidence`` (``share_low``, ``share_high``; None leaves them out): with 2 stories a
@@ -703,6 +704,10 @@ def theme_attention(
     if by not in ("period", "source"):
         raise InputError("by", f"must be 'period' or 'source', got {by!r}")
     group = "published_at" if by == "period" else "source"
+    if is_partitioned(articles):  # a dataset folder or a Dask DataFrame: the columns counted, not the texts
+        articles = columns_of(articles, ["article_id", "kind", "duplicate_of", "source", group])
+    if is_dask_frame(theme_scores):
+        theme_scores = theme_scores.compute()
     require_columns(articles, ["article_id", group])
     require_columns(theme_scores, ["article_id", "theme"], name="theme_scores")
     keys = [c.removeprefix("score_") for c in theme_scores.columns if c.startswith("score_")]
