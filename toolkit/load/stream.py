@@ -47,7 +47,7 @@ from toolkit.load.schema import _NOTE_COLUMNS, _REJECTION_COLUMNS, ARTICLE_COLUM
 from toolkit.load.seen import SeenStories
 
 #: Records a batch (read and rejected ones). On 100,000 stories (the shared corpora, README): 2,000 the fastest
-#: (32 s, peak RSS 750 MB), 1,000 and 500 a little slower and 100 MB smaller, 10,000 slower and twice the memory.
+#: (32 s, peak RSS 750 MB), 1,000 and 500 about as fast and 100 MB lower, 10,000 slower and twice the memory.
 BATCH_SIZE = 2000
 
 
