@@ -244,3 +244,23 @@ def test_a_killed_clean_leaves_no_folder_or_the_old_one_whole(wire_inputs, tmp_p
     assert run.returncode == -signal.SIGKILL, run.stderr
     assert files_in(output) == before
     assert read_articles(output)["origin"].str.endswith("page.txt").all()
+
+
+def test_an_id_that_a_row_of_an_earlier_batch_of_the_file_took_is_the_one_other_difference(tmp_path) -> None:
+    """A file cut into batches gives its records their ids a batch at a time: a record whose id (``p#h1``) a
+    headline row of an earlier batch took gets ``~2``; in one batch the record keeps it and the headline gets it."""
+    rng = random.Random(3)
+    page = record("p", words(rng, 40))
+    page["text"] += "\n\nاقرأ أيضا\n" + " ".join(words(rng, 6))
+    rows = [page, record("p#h1", words(rng, 40))]
+    inputs = tmp_path / "export.jsonl"
+    inputs.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    whole = quietly(load_articles, inputs)
+    stream = pd.concat(streamed(inputs, 1), ignore_index=True)
+    assert whole[["article_id", "kind"]].values.tolist() == [
+        ["p", "article"],
+        ["p#h1~2", "headline"],
+        ["p#h1", "article"],
+    ]
+    assert stream["article_id"].tolist() == ["p", "p#h1", "p#h1~2"]
+    pd.testing.assert_frame_equal(stream.drop(columns="article_id"), whole.drop(columns="article_id"))
