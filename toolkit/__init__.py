@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "is_arabic": "toolkit.arabic",
     # load: pages and exports -> articles DataFrame
     "load_articles": "toolkit.load",
+    "iter_articles": "toolkit.load",
     "rejections": "toolkit.load",
     "counted_stories": "toolkit.stories",
     "select_articles": "toolkit.load",
@@ -38,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "DEFAULT_COLUMNS": "toolkit.load",
     "save_articles": "toolkit.load",
     "read_articles": "toolkit.load",
+    "write_articles_dataset": "toolkit.load",
     # topics: BERTopic on Arabic
     "fit_topics": "toolkit.topics",
     "ArabicTopicModel": "toolkit.topics",

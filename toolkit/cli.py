@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -41,9 +42,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    clean = sub.add_parser("clean", help="load and clean pages or exports into an articles Parquet file")
+    clean = sub.add_parser("clean", help="load and clean pages or exports into an articles Parquet file or folder")
     clean.add_argument("inputs", nargs="+", help="files, folders or globs (txt, html, json, jsonl, csv, parquet)")
-    clean.add_argument("-o", "--output", type=Path, default=Path("data/processed/articles.parquet"))
+    clean.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("data/processed/articles.parquet"),
+        help="a .parquet file (loaded whole), or a folder (one already, or a new path without .parquet), written a "
+        "batch at a time (default: data/processed/articles.parquet)",
+    )
+    clean.add_argument(
+        "--batch-size", type=int, metavar="N", help="records a batch, for a folder output (default: 2000)"
+    )
     _add_column_map(clean)
     clean.set_defaults(run=_cmd_clean, subparser=clean)
 
@@ -288,22 +299,49 @@ def _column_map_file(path: Path) -> dict[str, str]:
 def _cmd_clean(args: argparse.Namespace) -> int:
     import warnings
 
-    from toolkit.load import load_articles, save_articles
+    from toolkit.load import BATCH_SIZE, iter_articles, load_articles, save_articles, write_articles_dataset
 
+    if args.batch_size is not None and args.batch_size < 1:
+        args.subparser.error("--batch-size takes a whole number of at least 1")
+    # A folder: an existing one, or a new path without the .parquet suffix (`articles`, `articles/`); an existing
+    # file (or device) is written as a file, as before.
+    folder = args.output.is_dir() or (not args.output.exists() and args.output.suffix.lower() != ".parquet")
+    counts = {"rows": Counter(), "rejected": 0, "noted": 0, "origins": 0, "duplicates": 0}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # rejections and notes are counted below and written beside the output
-        articles = load_articles(args.inputs, column_map=_column_map(args.column_map), progress=True)
-    rejections_path = save_articles(articles, args.output)
-    notes_path = args.output.with_name(f"{args.output.stem}.notes.csv")
-    rejected, noted = len(articles.attrs["rejections"]), len(articles.attrs["notes"])
-    kinds = articles["kind"].value_counts()
-    print(f"pages read: {articles['origin'].nunique() + rejected}")
+        if folder:
+            batches = iter_articles(
+                args.inputs,
+                batch_size=args.batch_size or BATCH_SIZE,
+                column_map=_column_map(args.column_map),
+                progress=True,
+            )
+            write_articles_dataset((_counted(batch, counts) for batch in batches), args.output)
+            rejections_path, notes_path = args.output / "rejections.csv", args.output / "notes.csv"
+        else:
+            articles = _counted(
+                load_articles(args.inputs, column_map=_column_map(args.column_map), progress=True), counts
+            )
+            rejections_path = save_articles(articles, args.output)
+            notes_path = args.output.with_name(f"{args.output.stem}.notes.csv")
+    rejected, noted, kinds = counts["rejected"], counts["noted"], counts["rows"]
+    print(f"pages read: {counts['origins'] + rejected}")
     print("rows: " + ", ".join(f"{kind} {kinds.get(kind, 0)}" for kind in ("article", "embedded", "headline")))
-    print(f"duplicates: {articles['duplicate_of'].notna().sum()}")
+    print(f"duplicates: {counts['duplicates']}")
     print(f"rejections: {rejected}" + (f" (see {rejections_path})" if rejected else ""))
     print(f"notes: {noted}" + (f" (see {notes_path})" if noted else ""))
     print(f"wrote {args.output}, {rejections_path} and {notes_path}")
     return 0
+
+
+def _counted(articles: Any, counts: dict[str, Any]) -> Any:
+    """``articles`` (a frame or a batch of one), its rows, rejections and notes added to ``counts``."""
+    counts["rows"].update(articles["kind"].value_counts().to_dict())
+    counts["rejected"] += len(articles.attrs["rejections"])
+    counts["noted"] += len(articles.attrs["notes"])
+    counts["origins"] += articles["origin"].nunique()
+    counts["duplicates"] += int(articles["duplicate_of"].notna().sum())
+    return articles
 
 
 def _add_scheduler(parser: argparse.ArgumentParser) -> None:

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -67,11 +67,11 @@ import pyarrow as pa
 from toolkit.arabic import normalise_many
 from toolkit.duplicates import StoryDuplicates, StoryWords, duplicate_stories
 from toolkit.errors import InputError
+from toolkit.load.batches import _Batch, _raw_batches
 from toolkit.load.dates import _date_notes, _utc_times
-from toolkit.load.fields import DEFAULT_COLUMNS, _Record, check_column_map
+from toolkit.load.fields import DEFAULT_COLUMNS, check_column_map
 from toolkit.load.files import _file_kind, _input_files
-from toolkit.load.pages import _stories_rows, _Texts
-from toolkit.load.records import _Note, _records
+from toolkit.load.pages import _Texts
 from toolkit.load.rules import BoilerplateRules, boilerplate_rules
 from toolkit.load.schema import (
     _NOTE_COLUMNS,
@@ -83,12 +83,7 @@ from toolkit.load.schema import (
     _strings,
     validate_articles,
 )
-
-# Records cleaned together (the text steps run on all of them at once).
-_RECORDS_AT_A_TIME = 2000
-# A progress bar is shown (progress=None) from this many input files on.
-_PROGRESS_FROM_FILES = 50
-
+from toolkit.load.seen import SeenStories
 
 # ---------------------------------------------------------------- duplicates
 
@@ -139,7 +134,15 @@ class _Strings(Sequence[str]):
 # ---------------------------------------------------------------- assembling the frame
 
 
-def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWords, texts: _Texts) -> pd.DataFrame:
+def _frame(
+    rows: list[dict[str, Any]],
+    rules: BoilerplateRules,
+    words: StoryWords,
+    texts: _Texts,
+    duplicate_of: tuple[list[str | None], set[str]] | None = None,
+) -> pd.DataFrame:
+    if duplicate_of is None:
+        duplicate_of = _duplicate_of(rows, rules.story_duplicates, words, texts.text_norm), set()
     columns = {c: [row[c] for row in rows] for c in rows[0] if c != "published_at"}
     frame = pd.DataFrame(
         {
@@ -149,7 +152,7 @@ def _frame(rows: list[dict[str, Any]], rules: BoilerplateRules, words: StoryWord
             "published_at": _utc_times([row["published_at"] for row in rows], columns["source"], rules.time_zones),
             "tags": pd.array(columns["tags"], dtype=_TAGS),
             "n_words": texts.n_words,
-            "duplicate_of": _strings(_duplicate_of(rows, rules.story_duplicates, words, texts.text_norm)),
+            "duplicate_of": _strings(duplicate_of[0]),
         }
     )
     return frame[list(ARTICLE_COLUMNS)]
@@ -171,15 +174,6 @@ def _undated_exports(rows: list[dict[str, Any]]) -> list[str]:
         file = str(row["origin"]).rsplit(":", 1)[0]
         dated[file] = dated.get(file, False) or row["published_at"] is not None
     return sorted(file for file, any_date in dated.items() if not any_date and _file_kind(Path(file)) in _EXPORT_KINDS)
-
-
-def _unique_id(article_id: str, used: set[str]) -> str:
-    candidate, number = article_id, 1
-    while candidate in used:
-        number += 1
-        candidate = f"{article_id}~{number}"
-    used.add(candidate)
-    return candidate
 
 
 # ---------------------------------------------------------------- the public entry point
@@ -239,81 +233,64 @@ def _load_articles(
     compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
     column_map = check_column_map(column_map or {})
     files = _input_files(inputs)
-    rows: list[dict[str, Any]] = []
-    rejections: list[tuple[str, str]] = []
-    notes: list[tuple[str, str]] = []
-    used_ids: set[str] = set()
-    story_words: list[StoryWords] = []
-    texts: list[_Texts] = []
-    for item in _with_progress(files, progress):
-        # A file's records are cleaned together; its rejections are listed in the order of its records.
-        records: list[_Record] = []
-        place: dict[str, int] = {}  # origin -> place among the file's records and rejections
-        rejected: list[tuple[str, str]] = []
-        for number, record in enumerate(_records(item, column_map)):
-            if isinstance(record, _Note):
-                notes.append(record)
-                continue
-            if isinstance(record, _Record):
-                record.article_id = _unique_id(record.article_id, used_ids)
-                records.append(record)
-            else:
-                rejected.append(record)
-            place[record.origin if isinstance(record, _Record) else record[0]] = number
-        # A batch at a time: the arrays of its text steps stay small enough for the CPU cache.
-        for first in range(0, len(records), _RECORDS_AT_A_TIME):
-            batch_rows, not_cleaned, batch_words, batch_texts = _stories_rows(
-                records[first : first + _RECORDS_AT_A_TIME], compiled
-            )
-            for row in batch_rows:  # an embedded or headline row's id (its page's + "#e1") may be a record's too
-                if row["kind"] != "article":
-                    row["article_id"] = _unique_id(row["article_id"], used_ids)
-            rows.extend(batch_rows)
-            story_words.append(batch_words)
-            texts.append(batch_texts)
-            rejected.extend(not_cleaned)
-        rejected.sort(key=lambda rejection: place[rejection[0]])
-        if rejected and on_error == "raise":
-            raise InputError(*rejected[0])
-        rejections.extend(rejected)
-    if not rows:
-        first = f" (first: {rejections[0][0]}: {rejections[0][1]})" if rejections else ""
-        raise InputError(_describe(inputs), f"no readable input: {len(rejections)} rejected{first}")
-    articles = validate_articles(_frame(rows, compiled, StoryWords.joined(story_words), _Texts.joined(texts)))
-    notes.extend(_date_notes(rows, articles["published_at"]))
-    for file in _undated_exports(rows):
-        warnings.warn(
-            f"{file}: no story has a date: no column was read as published_at (tried "
-            f"{', '.join(DEFAULT_COLUMNS['published_at'])}); name yours with column_map={{'published_at': ...}}",
-            stacklevel=3,
-        )
-    articles.attrs["rejections"] = _listed(rejections, _REJECTION_COLUMNS)
-    articles.attrs["notes"] = _listed(notes, _NOTE_COLUMNS)
+    # One batch of every record: duplicates are found in the whole corpus at once.
+    (batch,) = _raw_batches(files, column_map, compiled, on_error, None, progress)
+    if not batch.rows:
+        _no_rows(inputs, len(batch.rejections), batch.rejections[:1])
+    articles = _articles(batch, compiled, None)
+    for file in _undated_exports(batch.rows):
+        _warn_undated(file)
+    counted = (len(batch.rejections), batch.rejections[:1]), (len(batch.notes), batch.notes[:1])
+    _warn(*counted, articles["origin"].nunique())
+    return articles
+
+
+def _articles(batch: _Batch, rules: BoilerplateRules, seen: SeenStories | None) -> pd.DataFrame:
+    """The frame of a batch with rows, checked, with its rejections and notes in ``attrs`` (the notes on its
+    dates added to ``batch.notes``). ``seen``: the stories of earlier batches, which its rows may repeat (None:
+    duplicates are found in the batch alone)."""
+    words, texts = StoryWords.joined(batch.words), _Texts.joined(batch.texts)
+    duplicate_of = None if seen is None else seen.mark(batch.rows, words, texts.text_norm, rules.story_duplicates)
+    articles = _frame(batch.rows, rules, words, texts, duplicate_of)
+    validate_articles(articles, earlier=duplicate_of[1] if duplicate_of else ())
+    batch.notes.extend(_date_notes(batch.rows, articles["published_at"]))
+    articles.attrs["rejections"] = _listed(batch.rejections, _REJECTION_COLUMNS)
+    articles.attrs["notes"] = _listed(batch.notes, _NOTE_COLUMNS)
+    return articles
+
+
+def _no_rows(inputs: str | Path | Sequence[str | Path], rejected: int, first: list[tuple[str, str]]) -> None:
+    """Raise: ``rejected`` inputs (``first``: the first, if any) and none gave a row."""
+    shown = f" (first: {first[0][0]}: {first[0][1]})" if first else ""
+    raise InputError(_describe(inputs), f"no readable input: {rejected} rejected{shown}")
+
+
+def _warn_undated(file: str) -> None:
+    warnings.warn(
+        f"{file}: no story has a date: no column was read as published_at (tried "
+        f"{', '.join(DEFAULT_COLUMNS['published_at'])}); name yours with column_map={{'published_at': ...}}",
+        stacklevel=4,
+    )
+
+
+def _warn(rejected: tuple[int, list[tuple[str, str]]], noted: tuple[int, list[tuple[str, str]]], origins: int) -> None:
+    """The warnings that say how many inputs were rejected and how many notes there are: (how many, the first
+    one in a list, if any) of each; ``origins``: the inputs that gave rows."""
+    (rejections, first_rejection), (notes, first_note) = rejected, noted
     if rejections:
-        pages = articles["origin"].nunique() + len(rejections)
         warnings.warn(
-            f"{len(rejections)} of {pages} inputs rejected (first: {rejections[0][0]}: {rejections[0][1]}); "
-            "see toolkit.rejections(articles)",
-            stacklevel=3,
+            f"{rejections} of {origins + rejections} inputs rejected (first: {first_rejection[0][0]}: "
+            f"{first_rejection[0][1]}); see toolkit.rejections(articles)",
+            stacklevel=4,
         )
     if notes:
         warnings.warn(
-            f"{len(notes)} notes on what was changed (first: {notes[0][0]}: {notes[0][1]}); "
+            f"{notes} notes on what was changed (first: {first_note[0][0]}: {first_note[0][1]}); "
             "see toolkit.notes(articles)",
-            stacklevel=3,
+            stacklevel=4,
         )
-    return articles
 
 
 def _describe(inputs: str | Path | Sequence[str | Path]) -> str:
     items = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     return str(items[0]) + (f" and {len(items) - 1} more" if len(items) > 1 else "")
-
-
-def _with_progress(files: list[Path], progress: bool | None) -> Iterable[Path]:
-    show = progress if progress is not None else len(files) >= _PROGRESS_FROM_FILES
-    if not show:
-        return files
-    from tqdm.auto import tqdm
-
-    return tqdm(files, unit="file", desc="cleaning", leave=False)

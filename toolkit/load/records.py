@@ -15,13 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import orjson
-import pandas as pd
 import pyarrow as pa
 
 from toolkit.load.fields import _LONE_SURROGATE, _ColumnMap, _mapped_record, _Record, _split_tags
 from toolkit.load.files import (
-    _BLANK_BYTES,
     _checked_page_text,
     _decode,
     _file_kind,
@@ -29,8 +26,16 @@ from toolkit.load.files import (
     _looks_like_html,
     _read_bytes,
     _Rejected,
-    _utf16_without_bom,
     _without_nul_padding,
+)
+from toolkit.load.lines import (
+    _TOO_DEEP,
+    _json_line,
+    _json_lines,
+    _LineError,
+    _plain_utf8_lines,
+    _utf8,
+    _utf8_beyond_ascii,
 )
 
 
@@ -62,7 +67,10 @@ def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str
         return
     try:
         if kind == "parquet":
-            yield from _table_records(pd.read_parquet(path), file, column_map)
+            yield from _parquet_records(path, file, column_map)
+            return
+        if kind == "jsonl" and (lines := _plain_utf8_lines(path)) is not None:
+            yield from _streamed_json_lines(lines, file, column_map)
             return
         data = _read_bytes(path)
         unpadded = _without_nul_padding(data)
@@ -155,86 +163,43 @@ def _json_lines_records(data: bytes, file: _InputFile, column_map: _ColumnMap) -
             yield _export_row(item, file, number, column_map)
 
 
-# Python's json parser recurses once per level: a document nested deeper than its recursion limit is refused.
-_TOO_DEEP = "nested too deep: over Python's recursion limit, about 1,000 levels"
-
-
-class _LineError(NamedTuple):
-    reason: str  # (a plain value: no traceback held while GC is paused)
-    undecodable: bool = False  # the line is not UTF-8
-
-
-def _utf8(data: bytes) -> bytes:
-    """The bytes of a JSON Lines file as UTF-8: UTF-16 and UTF-32 decoded, a UTF-8 BOM dropped; the rest as it
-    is (lines that are not UTF-8 or hold NULs are for `_json_lines` to find)."""
-    if not data.strip(_BLANK_BYTES) or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data).encode("utf-8")  # (an empty file is rejected there)
-    if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return text.encode("utf-8")
-    return data.removeprefix(b"\xef\xbb\xbf")
-
-
-def _json_lines(data: bytes) -> list[tuple[int, Any]]:
-    """(line number, value or `_LineError`) for each line that is not blank.
-
-    orjson parses (several times faster than json); json takes what it refuses but Python's json writes
-    (NaN, Infinity, numbers beyond 64 bits, lone surrogates) and words the error.
-    """
-    items: list[tuple[int, Any]] = []
-    for number, line in enumerate(_lines(data), start=1):
-        try:
-            items.append((number, orjson.loads(line)))
-        except orjson.JSONDecodeError:
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError as err:
-                reason = f"not UTF-8 as the rest of the file (byte {err.start + 1} of the line)"
-                items.append((number, _LineError(reason, undecodable=True)))
-                continue
-            if not text.strip():
-                continue
-            if "\x00" in text:
-                items.append((number, _LineError("binary data (NUL bytes), not a JSON line")))
-                continue
-            try:
-                items.append((number, json.loads(text)))
-            except json.JSONDecodeError as err:
-                items.append((number, _LineError(f"malformed JSON line ({err.msg}, column {err.colno})")))
-            except RecursionError:
-                items.append((number, _LineError(f"malformed JSON line ({_TOO_DEEP})")))
-    return items
-
-
-def _utf8_beyond_ascii(data: bytes) -> bool:
-    """Has ``data`` a line that is UTF-8 and not only ASCII?"""
-    for line in _lines(data):
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            return True
-    return False
-
-
-def _lines(data: bytes) -> Iterator[bytes]:
-    """``data.split(b"\\n")``, found with bytes.find (memchr; bytes.split compares byte by byte)."""
-    start = 0
-    while (end := data.find(b"\n", start)) >= 0:
-        yield data[start:end]
-        start = end + 1
-    yield data[start:]
-
-
-def _table_records(
-    table: pd.DataFrame, file: _InputFile, column_map: _ColumnMap
+def _streamed_json_lines(
+    lines: Iterator[tuple[int, bytes]], file: _InputFile, column_map: _ColumnMap
 ) -> Iterator[_Record | tuple[str, str]]:
-    if table.empty:
-        raise _Rejected("no rows")
-    for number, item in enumerate(table.to_dict("records"), start=1):
-        yield _export_row(item, file, number, column_map)
+    """The records of a plain UTF-8 JSON Lines file read a block at a time: as `_json_lines_records` reads it
+    whole."""
+    empty = True
+    for number, line in lines:
+        item = _json_line(line)
+        if item is None:
+            continue
+        empty = False
+        if isinstance(item, _LineError):
+            yield f"{file.name}:{number}", item.reason
+        else:
+            yield _export_row(item, file, number, column_map)
+    if empty:
+        raise _Rejected("empty file (no JSON lines)")
+
+
+# Rows of a Parquet export converted to records at a time (Arrow reads them a page at a time).
+_PARQUET_ROWS = 2000
+
+
+def _parquet_records(path: Path, file: _InputFile, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str]]:
+    """The rows of a Parquet export, read a few thousand at a time; each as `pd.read_parquet` gives it."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as parquet:
+        if not parquet.metadata.num_rows:
+            raise _Rejected("no rows")
+        number = 0
+        for rows in parquet.iter_batches(batch_size=_PARQUET_ROWS):
+            # (a table of the file's schema: its pandas metadata makes the index and dtypes read_parquet's)
+            table = pa.Table.from_batches([rows], schema=parquet.schema_arrow).to_pandas()
+            for item in table.to_dict("records"):
+                number += 1
+                yield _export_row(item, file, number, column_map)
 
 
 def _csv_records(

@@ -4,7 +4,7 @@ travels with it in ``attrs``: the inputs that gave no row (`rejections`) and wha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -44,11 +44,12 @@ _REJECTION_COLUMNS = ("origin", "reason")
 _NOTE_COLUMNS = ("origin", "note")
 
 
-def validate_articles(articles: pd.DataFrame) -> pd.DataFrame:
+def validate_articles(articles: pd.DataFrame, *, earlier: Collection[str] = ()) -> pd.DataFrame:
     """Check ``articles`` against `ARTICLE_COLUMNS` and return it; raise `InputError` naming the problem.
 
     Checks the columns, their order and dtypes, unique ids, kinds, and that ``parent_id`` and
-    ``duplicate_of`` name rows of the frame.
+    ``duplicate_of`` name rows of the frame (``duplicate_of`` may also name the ids in ``earlier``: rows of
+    earlier batches of a stream, `iter_articles`).
 
     >>> validate_articles(load_articles("data/raw")).shape   # doctest: +SKIP
     (11, 14)
@@ -57,13 +58,13 @@ def validate_articles(articles: pd.DataFrame) -> pd.DataFrame:
     ...
     toolkit.errors.InputError: articles: missing columns article_id, kind, parent_id, title, text_norm, ...
     """
-    problem = _schema_problem(articles)
+    problem = _schema_problem(articles, frozenset(earlier))
     if problem:
         raise InputError("articles", problem)
     return articles
 
 
-def _schema_problem(articles: pd.DataFrame) -> str | None:
+def _schema_problem(articles: pd.DataFrame, earlier: frozenset[str]) -> str | None:
     missing = [c for c in ARTICLE_COLUMNS if c not in articles.columns]
     if missing:
         shown = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
@@ -85,7 +86,8 @@ def _schema_problem(articles: pd.DataFrame) -> str | None:
         return "parent_id must be empty exactly for kind 'article'"
     known = set(ids.tolist())
     for column in ("parent_id", "duplicate_of"):
-        unknown = [name for name in articles[column].dropna().tolist() if name not in known]
+        allowed = known | earlier if column == "duplicate_of" else known
+        unknown = [name for name in articles[column].dropna().tolist() if name not in allowed]
         if unknown:
             return f"{column} names rows that are not there: {unknown[:3]}"
     if articles["text"].isna().any() or articles["text_norm"].isna().any():
