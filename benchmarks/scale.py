@@ -135,6 +135,8 @@ def main() -> None:
             seconds, rss = run_stage(command)
             total += seconds
             rows.append(_row(size, stage, seconds, rss))
+            # each row as it comes: kept if a later size fails
+            print("bench-scale: | " + " | ".join(rows[-1]) + " |", file=sys.stderr, flush=True)
         rows.append(_row(size, "end to end", total, max(float(r[-1].replace(",", "")) for r in rows[-3:])))
         if size == args.dask:
             print(f"bench-scale: {size:,} on Dask ...", file=sys.stderr, flush=True)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import InputError
@@ -206,14 +207,32 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
     model.fit_sample(_rows_of(articles, story_ids[in_sample]))
     assigned = []
     if not in_sample.all():
-        rest, assign = frozenset(story_ids[~in_sample].astype(str)), model.assigner()
-
-        def assign_rest(part: pd.DataFrame) -> pd.DataFrame:
-            return assign(part[part["article_id"].astype(str).isin(rest)])
-
+        rest = story_ids[~in_sample].astype(str)
+        assign_rest = _AssignListed(model.assigner(), _id_digests(rest))
         table = _by_part(articles, assign_rest, model.doc_topics_.iloc[:0])
-        assigned = [table if isinstance(table, pd.DataFrame) else table.compute()]
+        table = table if isinstance(table, pd.DataFrame) else table.compute()
+        # Digests can collide (about once in 10^7 corpora of a million stories): the exact test, once, here.
+        assigned = [table[table["article_id"].astype(str).isin(rest)].reset_index(drop=True)]
     return model.adopt_assigned(assigned, story_ids, rows_left_out=len(outline) - len(story_ids))
+
+
+def _id_digests(ids: pd.Series) -> np.ndarray:
+    """Sorted 64-bit digests of ids: a test of membership per part that costs a binary search a row, not a hash
+    table of every listed id built again for every part."""
+    return np.sort(pd.util.hash_array(ids.astype(str).to_numpy(dtype=object)))
+
+
+@dataclass(frozen=True)
+class _AssignListed:
+    """Topics of the rows of a part whose id is listed (by digest), as the model's assigner gives them."""
+
+    assign: Callable[[pd.DataFrame], pd.DataFrame]
+    listed: np.ndarray  # from _id_digests
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
+        digests = pd.util.hash_array(part["article_id"].astype(str).to_numpy(dtype=object))
+        at = np.minimum(np.searchsorted(self.listed, digests), len(self.listed) - 1)
+        return self.assign(part[self.listed[at] == digests])
 
 
 def assign_topics_dask(model: Any, articles: Any) -> Any:
