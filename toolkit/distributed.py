@@ -155,15 +155,53 @@ def _names(file: Path) -> list[str]:
 
 def _rows_of(articles: Any, ids: pd.Series) -> pd.DataFrame:
     """The rows whose id is one of ``ids``, gathered to the client in input order (ids are unique per corpus)."""
-    wanted = frozenset(ids.astype(str))
+    listed = _Listed.of(ids)
     if isinstance(articles, ArticleParts):
-        frames = [part[part["article_id"].astype(str).isin(wanted)] for part in map(articles.read, articles.files)]
-        return pd.concat(frames, ignore_index=True)
-    return _rows_where(articles, wanted).compute().reset_index(drop=True)
+        rows = pd.concat([listed.rows(articles.read(file)) for file in articles.files], ignore_index=True)
+    else:
+        rows = articles.map_partitions(listed.rows, meta=articles._meta).compute().reset_index(drop=True)
+    return _exactly(rows, ids)
 
 
-def _rows_where(articles: Any, wanted: frozenset[str]) -> Any:
-    return articles[articles["article_id"].astype(str).isin(wanted)]
+@dataclass(frozen=True)
+class _Listed:
+    """A list of ids as sorted 64-bit digests: finding a part's listed rows costs a binary search a row, not a
+    hash table of every listed id built again for every part (500 parts of a million stories: minutes). Small
+    enough to ship to every worker: 8 bytes an id."""
+
+    digests: np.ndarray
+
+    @classmethod
+    def of(cls, ids: pd.Series) -> _Listed:
+        return cls(np.sort(_digests(ids)))
+
+    def rows(self, part: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``part`` whose id's digest is listed (a digest shared by two ids: see `_exactly`)."""
+        if not len(self.digests):
+            return part.iloc[:0]
+        digests = _digests(part["article_id"])
+        at = np.minimum(np.searchsorted(self.digests, digests), len(self.digests) - 1)
+        return part[self.digests[at] == digests]
+
+
+def _exactly(rows: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """Those of ``rows`` whose id is one of ``ids``: run once on the gathered rows, it drops digest collisions."""
+    return rows[rows["article_id"].astype(str).isin(frozenset(ids.astype(str)))].reset_index(drop=True)
+
+
+def _digests(ids: pd.Series) -> np.ndarray:
+    return pd.util.hash_array(ids.astype(str).to_numpy(dtype=object))
+
+
+@dataclass(frozen=True)
+class _AssignListed:
+    """The topics of a part's listed rows (what Dask ships to the workers: the assigner and the digests)."""
+
+    assign: Callable[[pd.DataFrame], pd.DataFrame]
+    listed: _Listed
+
+    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
+        return self.assign(self.listed.rows(part))
 
 
 def _by_part(articles: Any, function: Callable[[pd.DataFrame], pd.DataFrame], meta: pd.DataFrame) -> Any:
@@ -207,32 +245,10 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
     model.fit_sample(_rows_of(articles, story_ids[in_sample]))
     assigned = []
     if not in_sample.all():
-        rest = story_ids[~in_sample].astype(str)
-        assign_rest = _AssignListed(model.assigner(), _id_digests(rest))
-        table = _by_part(articles, assign_rest, model.doc_topics_.iloc[:0])
-        table = table if isinstance(table, pd.DataFrame) else table.compute()
-        # Digests can collide (about once in 10^7 corpora of a million stories): the exact test, once, here.
-        assigned = [table[table["article_id"].astype(str).isin(rest)].reset_index(drop=True)]
+        rest = story_ids[~in_sample]
+        table = _by_part(articles, _AssignListed(model.assigner(), _Listed.of(rest)), model.doc_topics_.iloc[:0])
+        assigned = [_exactly(table if isinstance(table, pd.DataFrame) else table.compute(), rest)]
     return model.adopt_assigned(assigned, story_ids, rows_left_out=len(outline) - len(story_ids))
-
-
-def _id_digests(ids: pd.Series) -> np.ndarray:
-    """Sorted 64-bit digests of ids: a test of membership per part that costs a binary search a row, not a hash
-    table of every listed id built again for every part."""
-    return np.sort(pd.util.hash_array(ids.astype(str).to_numpy(dtype=object)))
-
-
-@dataclass(frozen=True)
-class _AssignListed:
-    """Topics of the rows of a part whose id is listed (by digest), as the model's assigner gives them."""
-
-    assign: Callable[[pd.DataFrame], pd.DataFrame]
-    listed: np.ndarray  # from _id_digests
-
-    def __call__(self, part: pd.DataFrame) -> pd.DataFrame:
-        digests = pd.util.hash_array(part["article_id"].astype(str).to_numpy(dtype=object))
-        at = np.minimum(np.searchsorted(self.listed, digests), len(self.listed) - 1)
-        return self.assign(part[self.listed[at] == digests])
 
 
 def assign_topics_dask(model: Any, articles: Any) -> Any:
