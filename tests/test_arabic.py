@@ -6,6 +6,7 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -253,6 +254,15 @@ def test_tokenize_many_is_tokenize_of_each_text(texts: list[str]) -> None:
     expected = [tokenize(text, normalised=True) for text in texts]
     assert words.to_pylist() == [word for found in expected for word in found]
     assert rows.tolist() == [i for i, found in enumerate(expected) for _ in found]
+
+
+def test_tokenize_many_reads_a_slice_of_an_arrow_column_with_nulls() -> None:
+    # The offsets of a slice start past the first text; a null is an empty text; a letter outside the BMP is
+    # four UTF-8 bytes; a run with a digit or an underscore is no word.
+    column = pa.array(["قبل", None, "زلزال بقوة 6.4 درجات", "𐌰𐌱 ab_c x9y وزير"], type=pa.string())[1:]
+    words, rows = tokenize_many(column)
+    assert words.to_pylist() == ["زلزال", "بقوة", "درجات", "𐌰𐌱", "وزير"]
+    assert rows.tolist() == [1, 1, 1, 2, 2]
 
 
 def test_written_forms_are_the_spelling_the_texts_use_most() -> None:

@@ -1,5 +1,5 @@
 """Loops compiled with numba: the per-character steps of `toolkit.arabic`'s batch functions over texts as
-UTF-16 code units, and the word counts of `toolkit.duplicates` over hashed words, one pass each over a
+UTF-16 code units (and, for `toolkit.arabic.tokenize_many`, as an Arrow column's UTF-8 bytes), and the word counts of `toolkit.duplicates` over hashed words, one pass each over a
 whole corpus.
 
 Private to `toolkit.arabic` and `toolkit.duplicates`, which import this module on first use (numba takes a
@@ -255,6 +255,56 @@ def utf8_joined(units, starts, ends, pieces, bounds, encoded, sizes):  # pragma:
                 at += size
         offsets[r + 1] = at
     return data[:at].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def utf8_words(data, offsets, kinds):  # pragma: no cover (compiled)
+    """The words of UTF-8 texts (an Arrow large_string array's ``data`` and ``offsets``), as `toolkit.arabic.tokenize`
+    finds them: each maximal run of word characters that holds letters only and is two characters or longer.
+
+    ``kinds``: per code point, 0 for a character that ends a word, 1 for a letter, 2 for a word character that is
+    no letter (a decimal digit, ``_``): a run holding one is no word. Returns the words' bytes, their offsets
+    (one more: the end) and the text each is from: an Arrow string array's buffers, and its rows.
+    """
+    most = len(data) // 2 + 1  # a word is two bytes or more, then a byte that ends it
+    words = np.empty(len(data), dtype=np.uint8)
+    bounds = np.empty(most + 1, dtype=np.int64)
+    rows = np.empty(most, dtype=np.int64)
+    bounds[0] = 0
+    found, at = 0, 0
+    for k in range(len(offsets) - 1):
+        i, end = offsets[k], offsets[k + 1]
+        start, chars, other = i, 0, 0  # the word so far: its first byte, its characters, whether one is no letter
+        while i <= end:
+            size, kind = 1, 0  # the text's end ends its last word
+            if i < end:
+                lead = np.int64(data[i])
+                if lead < 0x80:
+                    code = lead
+                elif lead < 0xE0:
+                    size, code = 2, ((lead & 0x1F) << 6) | (np.int64(data[i + 1]) & 0x3F)
+                elif lead < 0xF0:
+                    size, code = 3, ((lead & 0x0F) << 12) | ((np.int64(data[i + 1]) & 0x3F) << 6)
+                    code |= np.int64(data[i + 2]) & 0x3F
+                else:
+                    size = 4
+                    code = ((lead & 0x07) << 18) | ((np.int64(data[i + 1]) & 0x3F) << 12)
+                    code |= ((np.int64(data[i + 2]) & 0x3F) << 6) | (np.int64(data[i + 3]) & 0x3F)
+                kind = np.int64(kinds[code])
+            if kind == 0:
+                if chars >= 2 and other == 0:
+                    for j in range(start, i):
+                        words[at + j - start] = data[j]
+                    at += i - start
+                    rows[found] = k
+                    found += 1
+                    bounds[found] = at
+                start, chars, other = i + size, 0, 0
+            else:
+                chars += 1
+                other |= kind >> 1
+            i += size
+    return words[:at].copy(), bounds[: found + 1].copy(), rows[:found].copy()
 
 
 # ---------------------------------------------------------------- hashed words (`toolkit.duplicates`)
