@@ -745,6 +745,24 @@ def test_the_sample_depends_on_the_ids_and_the_seed_only() -> None:
         fit_topics(pd.DataFrame({"article_id": ["a"], "text": ["زلزال"], "text_norm": ["زلزال"]}), sample_size=0)
 
 
+def test_a_fit_splits_each_document_into_words_once(
+    seed_articles: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The word model and the topic words (c-TF-IDF) both count the one split of the fitted documents.
+    import toolkit.embeddings
+
+    splits: list[int] = []
+    split = toolkit.embeddings._words_without_stop_words
+
+    def counted(texts: list[str]) -> tuple[object, object]:
+        splits.append(len(texts))
+        return split(texts)
+
+    monkeypatch.setattr(toolkit.embeddings, "_words_without_stop_words", counted)
+    model = fit_topics(seed_articles, unit="paragraph", cache=False, verbose=False)
+    assert splits == [len(model.documents_)] == [13]
+
+
 @pytest.mark.corpora
 def test_words_are_counted_as_scikit_learn_counts_them(ant_sample: pd.DataFrame) -> None:
     from sklearn.feature_extraction.text import CountVectorizer

@@ -1,6 +1,6 @@
 """Loops compiled with numba: the per-character steps of `toolkit.arabic`'s batch functions over texts as
-UTF-16 code units (and, for `toolkit.arabic.tokenize_many`, as an Arrow column's UTF-8 bytes), and the word counts of `toolkit.duplicates` over hashed words, one pass each over a
-whole corpus.
+UTF-16 code units (and, for `toolkit.arabic.tokenize_many`, as an Arrow column's UTF-8 bytes), and the word
+counts of `toolkit.duplicates` over hashed words, one pass each over a whole corpus.
 
 Private to `toolkit.arabic` and `toolkit.duplicates`, which import this module on first use (numba takes a
 while to import). Text k is ``units[starts[k]:ends[k]]``; the texts' ranges increase and at least one unit

@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +34,7 @@ from toolkit.errors import InputError
 
 __all__ = [
     "Embedding",
+    "SplitTexts",
     "WordTfidf",
     "default_cache_dir",
     "embed",
@@ -72,6 +73,36 @@ def embedding_name(embedding: Embedding) -> str:
     return "precomputed" if isinstance(embedding, np.ndarray) else str(embedding)
 
 
+class SplitTexts(NamedTuple):
+    """Normalised texts split into their words once, stop words left out: what `WordTfidf` and
+    `topic_word_vectorizer` count, so that a topic fit splits each document once.
+
+    >>> split = SplitTexts.of(["قال وزير الدفاع", "الزلزال"])
+    >>> split.words.to_pylist(), split.rows.tolist(), split.n_texts
+    (['وزير', 'الدفاع', 'الزلزال'], [0, 0, 1], 2)
+    >>> split.only(np.array([False, True])).rows.tolist()
+    [0]
+    """
+
+    words: pa.Array
+    rows: np.ndarray  # the text of each word
+    n_texts: int
+
+    @classmethod
+    def of(cls, texts: Sequence[str] | SplitTexts) -> SplitTexts:
+        """``texts`` split (texts split already are returned as they are)."""
+        if isinstance(texts, SplitTexts):
+            return texts
+        words, rows = _words_without_stop_words(texts)
+        return cls(words, rows, len(texts))
+
+    def only(self, kept: np.ndarray) -> SplitTexts:
+        """The words of the texts where ``kept`` (a mask over the texts) is true, the texts numbered anew."""
+        number = np.cumsum(kept) - 1
+        mask = kept[self.rows]
+        return SplitTexts(self.words.filter(pa.array(mask)), number[self.rows[mask]], int(kept.sum()))
+
+
 @dataclass(frozen=True)
 class WordTfidf:
     """Sublinear TF-IDF of normalised words (unigrams): the "tfidf" embedding's input and the topic classifier's.
@@ -85,15 +116,15 @@ class WordTfidf:
     idf: np.ndarray
 
     @classmethod
-    def fit(cls, texts: Sequence[str]) -> tuple[WordTfidf, sp.csr_matrix]:
-        """The vocabulary and IDF of ``texts``, and their TF-IDF (small corpora keep every word).
+    def fit(cls, texts: Sequence[str] | SplitTexts) -> tuple[WordTfidf, sp.csr_matrix]:
+        """The vocabulary and IDF of ``texts`` (or their `SplitTexts`), and their TF-IDF (small corpora keep
+        every word).
 
         Counted as scikit-learn's ``CountVectorizer(min_df, max_df, stop_words)`` counts (a test holds
-        them equal), with Arrow splitting every text at once.
+        them equal), with every text split at once.
         """
-        n = len(texts)
+        words, rows, n = SplitTexts.of(texts)
         min_df, max_df = (1 if n < 200 else 2 if n < 2000 else 5), (0.5 if n >= 20 else 1.0)
-        words, rows = _words_without_stop_words(texts)
         encoded = pc.dictionary_encode(words)
         counts = _count_matrix(encoded.indices.to_numpy(), rows, n, len(encoded.dictionary))
         df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -117,8 +148,11 @@ class WordTfidf:
         return normalize(weighted @ sp.diags(self.idf)).tocsr()
 
 
-def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) -> tuple[CountVectorizer, sp.csr_matrix]:
-    """Uni+bigram counts of normalised words for topic words, over the ``max_ngrams`` commonest n-grams of ``texts``.
+def topic_word_vectorizer(
+    texts: Sequence[str] | SplitTexts, *, max_ngrams: int = 100_000
+) -> tuple[CountVectorizer, sp.csr_matrix]:
+    """Uni+bigram counts of normalised words for topic words, over the ``max_ngrams`` commonest n-grams of ``texts``
+    (or of their `SplitTexts`).
 
     Returns the vectorizer (its vocabulary in code-point order) and the texts' counts over it: the texts
     are split once. Arabic stop words are left out. Rarer n-grams never lead a topic, and the saved
@@ -130,7 +164,8 @@ def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) ->
     >>> vectorizer.get_feature_names_out().tolist(), counts.toarray().tolist()
     (['الخارجية', 'وزير'], [[0, 1], [1, 1]])
     """
-    grams, rows = _with_bigrams(*_words_without_stop_words(texts))
+    split = SplitTexts.of(texts)
+    grams, rows = _with_bigrams(split.words, split.rows)
     encoded = pc.dictionary_encode(grams)
     codes = encoded.indices.to_numpy()
     grams = encoded.dictionary
@@ -143,7 +178,7 @@ def topic_word_vectorizer(texts: Sequence[str], *, max_ngrams: int = 100_000) ->
     column[kept] = np.arange(len(kept))
     vectorizer = ngram_vectorizer(grams.take(pa.array(kept)).to_pylist())
     vectorizer.fit([])  # the vocabulary is given: this only makes the vectorizer ready to use
-    return vectorizer, _count_matrix(column[codes], rows, len(texts), len(kept))
+    return vectorizer, _count_matrix(column[codes], rows, split.n_texts, len(kept))
 
 
 def ngram_counts(texts: Sequence[str], vocabulary: Sequence[str], *, bigrams: bool = True) -> sp.csr_matrix:

@@ -52,6 +52,7 @@ from bertopic import BERTopic
 from bertopic.cluster import BaseCluster
 from bertopic.dimensionality import BaseDimensionalityReduction
 from safetensors.numpy import save_file
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.naive_bayes import ComplementNB
 from threadpoolctl import threadpool_limits
 
@@ -62,6 +63,7 @@ from toolkit.distributed import is_partitioned
 from toolkit.embeddings import (
     CacheSetting,
     Embedding,
+    SplitTexts,
     WordTfidf,
     embed,
     embedding_name,
@@ -273,13 +275,14 @@ class ArabicTopicModel:
                 f"no usable documents: none of the {len(units)} {self.unit}s of rows of {kinds} has an Arabic word",
             )
         # Every unit is embedded, so precomputed embeddings line up with topic_documents; then the usable kept.
-        words, features = WordTfidf.fit(units["text_norm"].tolist())
+        split = SplitTexts.of(units["text_norm"].tolist())  # once: the word model and the topic words count it
+        words, features = WordTfidf.fit(split)
         texts = units["text_norm" if str(self.embedding) == "tfidf" else "text"].tolist()
         vectors, cache_status = embed(texts, embedding=embedding, seed=self.seed, cache=self.cache, word_tfidf=features)
         self.documents_ = units[usable].reset_index(drop=True)
         self.embeddings_ = vectors[usable]
         self._words, self._features = words, features[usable]
-        self._fit_documents(self.n_topics)
+        self._fit_documents(self.n_topics, word_counts=topic_word_vectorizer(split.only(usable)))
         self.settings_.update(
             embedding=embedding_name(self.embedding), embedding_cache=cache_status, skipped_units=int((~usable).sum())
         )
@@ -446,7 +449,15 @@ class ArabicTopicModel:
         if not hasattr(self, "topic_info_"):
             raise InputError("ArabicTopicModel", "not fitted: call fit(articles) or load_topic_model(path) first")
 
-    def _fit_documents(self, n_topics: int | Literal["auto"], *, clustering: Clustering | None = None) -> None:
+    def _fit_documents(
+        self,
+        n_topics: int | Literal["auto"],
+        *,
+        clustering: Clustering | None = None,
+        word_counts: tuple[CountVectorizer, sp.csr_matrix] | None = None,
+    ) -> None:
+        """Cluster `documents_` into topics and describe them; ``word_counts``: their `topic_word_vectorizer`
+        (made here when not given)."""
         clustering = clustering or self.clustering
         documents, vectors, features = self.documents_, self.embeddings_, self._features
         n = len(documents)
@@ -454,7 +465,8 @@ class ArabicTopicModel:
         labels, classifier, rounds = _refine(features, labels)
         if self.reassign_outliers:
             labels[labels < 0] = classifier.assign(features[labels < 0])[0]
-        self.bertopic_ = _bertopic(documents["text_norm"].tolist(), vectors, labels)
+        texts = documents["text_norm"].tolist()
+        self.bertopic_ = _bertopic(texts, vectors, labels, word_counts or topic_word_vectorizer(texts))
         classifier = _follow_numbering(classifier, labels, np.asarray(self.bertopic_.topics_))
         labels = np.asarray(self.bertopic_.topics_)
         inside = labels >= 0
@@ -1001,12 +1013,15 @@ def _topic_words(bertopic: BERTopic) -> dict[int, list[tuple[str, float]]]:
     return result
 
 
-def _bertopic(texts: list[str], vectors: np.ndarray, labels: np.ndarray) -> BERTopic:
+def _bertopic(
+    texts: list[str], vectors: np.ndarray, labels: np.ndarray, word_counts: tuple[CountVectorizer, sp.csr_matrix]
+) -> BERTopic:
     """BERTopic for topic words only: our topics go in as ``y``, with its clustering and UMAP switched off.
 
-    Its topics are ours numbered by `_numbered_by_size`, and its topic words come from `_topic_words`.
+    Its topics are ours numbered by `_numbered_by_size`, and its topic words come from `_topic_words`, over
+    ``word_counts`` (the texts' `topic_word_vectorizer`).
     """
-    vectorizer, counts = topic_word_vectorizer(texts)
+    vectorizer, counts = word_counts
     topics = _numbered_by_size(labels)
     model = _NumberKeepingBERTopic(
         # Not "english": BERTopic then deletes every non-ASCII character before counting words.
