@@ -273,9 +273,12 @@ class _SeedMatcher:
         for match in self.patterns[key].finditer(code):
             seed = match.group(1) is not None
             start, end = match.span(1 if seed else 2)
-            if before and code[: max(start - 1, 0)].rsplit(" ", 1)[-1].rstrip(_DEFINITE) in before:
+            # The neighbouring words are found in place: slicing the code up to each match would copy it.
+            last = max(start - 1, 0)
+            if before and code[code.rfind(" ", 0, last) + 1 : last].rstrip(_DEFINITE) in before:
                 continue
-            if after and code[end + 1 :].split(" ", 1)[0].rstrip(_DEFINITE) in after:
+            following = code.find(" ", end + 1)
+            if after and code[end + 1 : following if following >= 0 else len(code)].rstrip(_DEFINITE) in after:
                 continue
             found.append(1.0 if seed else CONTEXT_WEIGHT)
         return found
