@@ -167,8 +167,8 @@ def _add_settings(parser: argparse.ArgumentParser, inputs: argparse._MutuallyExc
     inputs.add_argument(
         "--articles",
         type=Path,
-        metavar="FILE",
-        help="an articles Parquet file saved by `toolkit clean`: read, not loaded again",
+        metavar="PATH",
+        help="articles saved by `toolkit clean` (a Parquet file or a dataset folder): read, not loaded again",
     )
     _add_column_map(data)
     data.add_argument(
