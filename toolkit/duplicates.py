@@ -109,6 +109,26 @@ class StoryWords:
             np.concatenate(([0], np.cumsum(sizes))),
         )
 
+    def sliced(self, start: int, stop: int) -> StoryWords:
+        """Stories ``start`` to ``stop`` (not included), numbered from 0: views of these arrays but the numbers.
+
+        >>> StoryWords.of([["زلزال قوي"], ["هزة", "ارتدادية ثانية"], []]).sliced(1, 3).words.text_index.tolist()
+        [0, 1, 1]
+        """
+        first, last = int(self.first[start]), int(self.first[stop])
+        # (a story's words follow its paragraphs in order: text_index is sorted)
+        at, end = np.searchsorted(self.words.text_index, [first, last])
+        return StoryWords(
+            HashedWords(
+                self.words.hashes[at:end],
+                self.words.lengths[at:end],
+                self.words.text_index[at:end] - first,
+                self.words.text_hashes[first:last],
+            ),
+            self.story_of[first:last] - start,
+            self.first[start : stop + 1] - first,
+        )
+
     @classmethod
     def joined(cls, parts: Sequence[StoryWords]) -> StoryWords:
         """The stories of ``parts``, one after the other."""
