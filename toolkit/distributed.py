@@ -29,6 +29,7 @@ and no row is lost or counted twice.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -48,7 +49,7 @@ from toolkit.load.batches import (
     _load_inputs,
     _Piece,
     _Span,
-    _span_piece,
+    _span_pieces,
     _spans,
     _with_progress,
 )
@@ -307,7 +308,7 @@ def iter_articles_dask(
     """
     _check_batch_size(batch_size)
     files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
-    pieces = _pieces_on(client, _spans(_with_progress(files, progress), batch_size), columns, compiled)
+    pieces = _pieces_on(client, _spans(_with_progress(files, progress), batch_size), columns, compiled, batch_size)
     return _stream(inputs, _batches(pieces, batch_size, on_error), compiled)
 
 
@@ -328,21 +329,31 @@ def load_articles_dask(
     files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
     spans = _spans(_with_progress(files, progress), _RECORDS_AT_A_TIME)
     with _cyclic_gc_paused():
-        return _whole_load(inputs, _pieces_on(client, spans, columns, compiled), compiled, on_error)
+        pieces = _pieces_on(client, spans, columns, compiled, _RECORDS_AT_A_TIME)
+        return _whole_load(inputs, pieces, compiled, on_error)
 
 
 def _pieces_on(
-    client: Any, spans: Iterable[_Span], column_map: _ColumnMap, rules: BoilerplateRules
+    client: Any, spans: Iterable[_Span], column_map: _ColumnMap, rules: BoilerplateRules, size: int
 ) -> Iterator[_Piece]:
-    """The pieces of ``spans``, read and cleaned on the cluster, in order: no more than two a worker thread are
-    running, waiting or read back but not taken yet, so the client's memory is set by the spans, not the corpus.
-    (A span is a pure function of what it is sent: the scheduler runs it again when its worker dies.)"""
+    """The pieces of ``spans`` (of up to ``size`` records), read and cleaned on the cluster, in order. No more than
+    two spans a worker thread are running, waiting or read back but not taken yet, and a span's pieces are fetched
+    one at a time: the client's memory is set by the pieces, not by the corpus or a large file. (A span is a pure
+    function of what it is sent: the scheduler runs it again when its worker dies.)"""
     ahead = max(2, 2 * sum(client.nthreads().values()))
-    running: deque[Any] = deque()
+    running: deque[tuple[Any, ...]] = deque()  # a span's pieces on the cluster, how many, and the first
     for span in spans:
         # (pure=False: no hash of the span's lines; each is read once)
-        running.append(client.submit(_span_piece, span, column_map, rules, pure=False))
+        pieces = client.submit(_span_pieces, span, column_map, rules, size, pure=False)
+        # (a span gives one piece or more: the first is asked for now, ready when its turn comes)
+        running.append((pieces, client.submit(len, pieces), client.submit(operator.getitem, pieces, 0)))
         if len(running) >= ahead:
-            yield running.popleft().result()
+            yield from _one_at_a_time(client, *running.popleft())
     while running:
-        yield running.popleft().result()
+        yield from _one_at_a_time(client, *running.popleft())
+
+
+def _one_at_a_time(client: Any, pieces: Any, count: Any, first: Any) -> Iterator[_Piece]:
+    yield first.result()
+    for k in range(1, count.result()):
+        yield client.submit(operator.getitem, pieces, k, pure=False).result()

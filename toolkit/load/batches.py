@@ -9,7 +9,7 @@ later batch of the same file also has keeps it, and the record gets ``~2`` (in o
 
 Reading and cleaning are apart from what is done in reading order. Records are read and cleaned in pieces
 (`_Piece`: a run of records of one file or several, their ids as read), here (`_read_pieces`) or by the workers of
-a Dask cluster (`_Span`, `_span_piece`; `toolkit.distributed.iter_articles_dask`). `_batches` makes the batches of
+a Dask cluster (`_Span`, `_span_pieces`; `toolkit.distributed.iter_articles_dask`). `_batches` makes the batches of
 the pieces, in reading order: it counts the records, cuts a piece where a batch ends, and gives the ids. So the
 batches are the same wherever the pieces were read and however they were cut.
 
@@ -133,10 +133,17 @@ def _read_pieces(
 ) -> Iterator[_Piece]:
     """In process: the records of ``files`` read one after the other and cleaned ``size`` items (records and
     rejections) at a time, so that a piece ends where a batch of ``size`` ends (and none is cut)."""
+    return _pieces_of(map(_InputFile.at, _with_progress(files, progress)), column_map, rules, size)
+
+
+def _pieces_of(
+    files: Iterable[_InputFile], column_map: _ColumnMap, rules: BoilerplateRules, size: int
+) -> Iterator[_Piece]:
+    """The records of ``files``, read one after the other, cleaned in pieces of ``size`` items (records and
+    rejections); none is empty."""
     runs: list[tuple[str, list[_Record | tuple[str, str] | _Note]]] = []
     counted = 0
-    for path in _with_progress(files, progress):
-        file = _InputFile.at(path)
+    for file in files:
         runs.append((file.name, []))
         for item in _records(file, column_map):
             runs[-1][1].append(item)
@@ -144,7 +151,8 @@ def _read_pieces(
             if counted == size:
                 yield _cleaned_piece(runs, rules)
                 runs, counted = [(file.name, [])], 0
-    yield _cleaned_piece(runs, rules)
+    if any(items for _, items in runs):
+        yield _cleaned_piece(runs, rules)
 
 
 def _load_inputs(
@@ -231,12 +239,13 @@ def _runs_of_lines(block: bytes, size: int) -> Iterator[tuple[int, bytes]]:
         start, before = end, before + size
 
 
-def _span_piece(span: _Span, column_map: _ColumnMap, rules: BoilerplateRules) -> _Piece:
-    """The piece of a span: its files or lines read, its records cleaned (what a Dask worker runs)."""
+def _span_pieces(span: _Span, column_map: _ColumnMap, rules: BoilerplateRules, size: int) -> list[_Piece]:
+    """The pieces of a span: its files or lines read, its records cleaned ``size`` at a time (what a Dask worker
+    runs; a large file gives many)."""
     if isinstance(span, _Lines):
         lines = _streamed_json_lines([(span.first, span.block)], span.file, column_map)
-        return _cleaned_piece([(span.file.name, lines)], rules)
-    return _cleaned_piece([(file.name, _records(file, column_map)) for file in span.files], rules)
+        return [_cleaned_piece([(span.file.name, lines)], rules)]
+    return list(_pieces_of(span.files, column_map, rules, size))
 
 
 # ---------------------------------------------------------------- the batches of the pieces, in reading order
