@@ -12,8 +12,9 @@ Each stage runs the ``toolkit`` command in a fresh process; its wall time and it
 - ``clean``: ``toolkit clean <inputs> -o <dataset folder>``;
 - ``topics``: ``toolkit topics <dataset folder>``: a fit on the seeded sample, every other story assigned;
 - ``themes``: ``toolkit themes <dataset folder>``;
-- with ``--dask N``, ``topics`` and ``themes`` again at size N through a ``LocalCluster`` of two worker
-  processes started by this script (the workers' peak memory is asked from them).
+- with ``--dask N``, the three stages again at size N through a ``LocalCluster`` of two worker processes
+  started by this script (the workers' peak memory is asked from them). Clean on Dask writes the same dataset
+  folder again (the same files), which topics and themes on Dask then read.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def stage_commands(inputs: Path, out: Path, scheduler: str | None = None) -> dic
     dask = ["--scheduler", scheduler] if scheduler else []
     dataset = str(out / "articles")
     return {
-        "clean": [*toolkit, "clean", str(inputs), "-o", dataset],
+        "clean": [*toolkit, "clean", str(inputs), "-o", dataset, *dask],
         "topics": [*toolkit, "topics", dataset, "-o", str(out / "model"), *dask],
         "themes": [*toolkit, "themes", dataset, "-o", str(out / "themes.parquet"), *dask],
     }
@@ -96,7 +97,7 @@ def _dask_rows(size: int, inputs: Path, out: Path) -> list[list[str]]:
         Client(cluster) as client,
     ):
         commands = stage_commands(inputs, out, scheduler=cluster.scheduler_address)
-        for stage in ("topics", "themes"):
+        for stage in STAGES:
             client.restart()  # each stage's worker peak memory on its own
             seconds, rss = run_stage(commands[stage])
             workers = client.run(_max_rss_mb)
@@ -117,9 +118,7 @@ def _row(size: int, stage: str, seconds: float, rss: float) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated numbers of articles")
-    parser.add_argument(
-        "--dask", type=int, default=100_000, help="also run topics and themes on Dask at this size (0: no)"
-    )
+    parser.add_argument("--dask", type=int, default=100_000, help="also run the stages on Dask at this size (0: no)")
     parser.add_argument("--corpora", type=Path, default=default_corpora())
     parser.add_argument("--work", type=Path, default=Path("/tmp/toolkit-scale"))
     args = parser.parse_args()

@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         "--batch-size", type=int, metavar="N", help="records a batch, for a folder output (default: 2000)"
     )
     _add_column_map(clean)
+    _add_scheduler(clean)
     clean.set_defaults(run=_cmd_clean, subparser=clean)
 
     topics = sub.add_parser("topics", help="fit an Arabic topic model on an articles Parquet file")
@@ -299,6 +300,7 @@ def _column_map_file(path: Path) -> dict[str, str]:
 def _cmd_clean(args: argparse.Namespace) -> int:
     import warnings
 
+    from toolkit.distributed import dask_client, iter_articles_dask, load_articles_dask
     from toolkit.load import BATCH_SIZE, iter_articles, load_articles, save_articles, write_articles_dataset
 
     if args.batch_size is not None and args.batch_size < 1:
@@ -307,21 +309,24 @@ def _cmd_clean(args: argparse.Namespace) -> int:
     # file (or device) is written as a file, as before.
     folder = args.output.is_dir() or (not args.output.exists() and args.output.suffix.lower() != ".parquet")
     counts = {"rows": Counter(), "rejected": 0, "noted": 0, "origins": 0, "duplicates": 0}
-    with warnings.catch_warnings():
+    options = {"column_map": _column_map(args.column_map), "progress": True}
+    with warnings.catch_warnings(), dask_client(args.scheduler) as client:
         warnings.simplefilter("ignore")  # rejections and notes are counted below and written beside the output
+        # With a scheduler, the workers read and clean the files: the same rows and files are written.
         if folder:
-            batches = iter_articles(
-                args.inputs,
-                batch_size=args.batch_size or BATCH_SIZE,
-                column_map=_column_map(args.column_map),
-                progress=True,
-            )
+            options["batch_size"] = args.batch_size or BATCH_SIZE
+            if client is None:
+                batches = iter_articles(args.inputs, **options)
+            else:
+                batches = iter_articles_dask(args.inputs, client, **options)
             write_articles_dataset((_counted(batch, counts) for batch in batches), args.output)
             rejections_path, notes_path = args.output / "rejections.csv", args.output / "notes.csv"
         else:
-            articles = _counted(
-                load_articles(args.inputs, column_map=_column_map(args.column_map), progress=True), counts
-            )
+            if client is None:
+                articles = load_articles(args.inputs, **options)
+            else:
+                articles = load_articles_dask(args.inputs, client, **options)
+            _counted(articles, counts)
             rejections_path = save_articles(articles, args.output)
             notes_path = args.output.with_name(f"{args.output.stem}.notes.csv")
     rejected, noted, kinds = counts["rejected"], counts["noted"], counts["rows"]

@@ -1,8 +1,15 @@
-"""The per-story stages by partition: a Dask DataFrame on a cluster, or a dataset folder's files in process.
+"""The per-story stages by partition: a Dask DataFrame on a cluster, or a dataset folder's files in process; and
+the load stage on a cluster.
 
 The same tables as pandas either way. Two kinds of partitioned corpus are accepted: a Dask
 DataFrame, and `ArticleParts` (the Parquet files of an articles dataset folder, read one at a time,
 so memory is set by the largest file and the sample, not by the corpus).
+
+Loading (`iter_articles_dask`, `load_articles_dask`): the workers read and clean the input files, a span at a
+time (files whole, or a run of lines of a JSON Lines export); the client gives the ids and marks duplicates, which
+depend on everything read before, over their results in reading order. So the batches are `toolkit.iter_articles`'s
+(and `toolkit clean -o FOLDER --scheduler` writes the same dataset), while the client holds no more than a few
+spans' results at a time.
 
 Dask (``pip install "arabic-news-toolkit[dask]"``) is the engine pandas users already know; the
 toolkit schedules nothing of its own. What reads the corpus as a whole (the topic fit, the themes' word
@@ -16,21 +23,39 @@ and no row is lost or counted twice.
 >>> client = Client("tcp://10.0.0.5:8786")                   # doctest: +SKIP
 >>> stories = read_articles_dask("data/processed/articles")  # doctest: +SKIP
 >>> scores = score_themes_dask(stories).compute()            # doctest: +SKIP
+>>> for batch in iter_articles_dask("exports/", client):      # doctest: +SKIP
+...     print(len(batch))
 """
 
 from __future__ import annotations
 
+import operator
 import os
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from toolkit.errors import InputError
+from toolkit.load.articles import _cyclic_gc_paused, _whole_load
+from toolkit.load.batches import (
+    _RECORDS_AT_A_TIME,
+    _batches,
+    _load_inputs,
+    _Piece,
+    _Span,
+    _span_pieces,
+    _spans,
+    _with_progress,
+)
+from toolkit.load.fields import _ColumnMap
+from toolkit.load.rules import BoilerplateRules
+from toolkit.load.stream import BATCH_SIZE, _check_batch_size, _stream
 from toolkit.stories import SAMPLE_SIZE, counted_stories, sampled_stories
 
 __all__ = [
@@ -42,6 +67,8 @@ __all__ = [
     "fit_topics_dask",
     "is_dask_frame",
     "is_partitioned",
+    "iter_articles_dask",
+    "load_articles_dask",
     "read_articles_dask",
     "score_themes_dask",
 ]
@@ -254,3 +281,79 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
 def assign_topics_dask(model: Any, articles: Any) -> Any:
     """The topic of every story of a partitioned corpus (``model.transform`` by part): Dask, or a DataFrame."""
     return _by_part(articles, model.assigner(), model.doc_topics_.iloc[:0])
+
+
+# ---------------------------------------------------------------- loading
+
+
+def iter_articles_dask(
+    inputs: str | Path | Sequence[str | Path],
+    client: Any,
+    *,
+    batch_size: int = BATCH_SIZE,
+    column_map: Mapping[str, str] | None = None,
+    rules: BoilerplateRules | str | Path | None = None,
+    on_error: Literal["collect", "raise"] = "collect",
+    progress: bool | None = None,
+) -> Iterator[pd.DataFrame]:
+    """`toolkit.iter_articles` with the files read and cleaned by the workers of ``client`` (a
+    ``distributed.Client``): the same batches, rejections and notes, in the same order.
+
+    The workers read the input files at their absolute paths (a ``LocalCluster``, or a file system they share),
+    but for the JSON Lines exports, which the client reads and sends a run of lines at a time. A worker that
+    dies has its spans read again by another: no row is lost or repeated.
+
+    >>> batches = iter_articles_dask("exports/", client, batch_size=2000)  # doctest: +SKIP
+    >>> toolkit.write_articles_dataset(batches, "data/processed/articles")  # doctest: +SKIP
+    """
+    _check_batch_size(batch_size)
+    files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
+    pieces = _pieces_on(client, _spans(_with_progress(files, progress), batch_size), columns, compiled, batch_size)
+    return _stream(inputs, _batches(pieces, batch_size, on_error), compiled)
+
+
+def load_articles_dask(
+    inputs: str | Path | Sequence[str | Path],
+    client: Any,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    rules: BoilerplateRules | str | Path | None = None,
+    on_error: Literal["collect", "raise"] = "collect",
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """`toolkit.load_articles` with the files read and cleaned by the workers of ``client``: the same frame (the
+    client holds the whole corpus, as `toolkit.load_articles` does, and marks its duplicates at once).
+
+    >>> articles = load_articles_dask("exports/", client)  # doctest: +SKIP
+    """
+    files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
+    spans = _spans(_with_progress(files, progress), _RECORDS_AT_A_TIME)
+    with _cyclic_gc_paused():
+        pieces = _pieces_on(client, spans, columns, compiled, _RECORDS_AT_A_TIME)
+        return _whole_load(inputs, pieces, compiled, on_error)
+
+
+def _pieces_on(
+    client: Any, spans: Iterable[_Span], column_map: _ColumnMap, rules: BoilerplateRules, size: int
+) -> Iterator[_Piece]:
+    """The pieces of ``spans`` (of up to ``size`` records), read and cleaned on the cluster, in order. No more than
+    two spans a worker thread are running, waiting or read back but not taken yet, and a span's pieces are fetched
+    one at a time: the client's memory is set by the pieces, not by the corpus or a large file. (A span is a pure
+    function of what it is sent: the scheduler runs it again when its worker dies.)"""
+    ahead = max(2, 2 * sum(client.nthreads().values()))
+    running: deque[tuple[Any, ...]] = deque()  # a span's pieces on the cluster, how many, and the first
+    for span in spans:
+        # (pure=False: no hash of the span's lines; each is read once)
+        pieces = client.submit(_span_pieces, span, column_map, rules, size, pure=False)
+        # (a span gives one piece or more: the first is asked for now, ready when its turn comes)
+        running.append((pieces, client.submit(len, pieces), client.submit(operator.getitem, pieces, 0)))
+        if len(running) >= ahead:
+            yield from _one_at_a_time(client, *running.popleft())
+    while running:
+        yield from _one_at_a_time(client, *running.popleft())
+
+
+def _one_at_a_time(client: Any, pieces: Any, count: Any, first: Any) -> Iterator[_Piece]:
+    yield first.result()
+    for k in range(1, count.result()):
+        yield client.submit(operator.getitem, pieces, k, pure=False).result()

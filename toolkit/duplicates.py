@@ -21,6 +21,7 @@ import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -109,6 +110,39 @@ class StoryWords:
             np.concatenate(([0], np.cumsum(sizes))),
         )
 
+    def sliced(self, start: int, stop: int) -> StoryWords:
+        """Stories ``start`` to ``stop`` (not included), numbered from 0: views of these arrays but the numbers.
+
+        >>> StoryWords.of([["زلزال قوي"], ["هزة", "ارتدادية ثانية"], []]).sliced(1, 3).words.text_index.tolist()
+        [0, 1, 1]
+        """
+        first, last = int(self.first[start]), int(self.first[stop])
+        # (a story's words follow its paragraphs in order: text_index is sorted)
+        at, end = np.searchsorted(self.words.text_index, [first, last])
+        return StoryWords(
+            HashedWords(
+                self.words.hashes[at:end],
+                self.words.lengths[at:end],
+                self.words.text_index[at:end] - first,
+                self.words.text_hashes[first:last],
+            ),
+            self.story_of[first:last] - start,
+            self.first[start : stop + 1] - first,
+        )
+
+    def __reduce__(self) -> tuple[Any, tuple[np.ndarray, ...]]:
+        """Pickled (a Dask worker's cleaned records, sent to the client) in half the bytes: each paragraph's number
+        of words, not each word's paragraph, and word lengths in 32 bits.
+
+        >>> import pickle
+        >>> words = StoryWords.of([["زلزال قوي", "هزة"], []])
+        >>> pickle.loads(pickle.dumps(words)).words.text_index.tolist()
+        [0, 0, 1]
+        """
+        words = self.words
+        lengths = words.lengths.astype(np.int32)
+        return _story_words, (words.hashes, lengths, words.counts, words.text_hashes, self.story_of, self.first)
+
     @classmethod
     def joined(cls, parts: Sequence[StoryWords]) -> StoryWords:
         """The stories of ``parts``, one after the other."""
@@ -127,6 +161,19 @@ class StoryWords:
                 np.int64,
             ),
         )
+
+
+def _story_words(
+    hashes: np.ndarray,
+    lengths: np.ndarray,
+    counts: np.ndarray,
+    text_hashes: np.ndarray,
+    story_of: np.ndarray,
+    first: np.ndarray,
+) -> StoryWords:
+    """`StoryWords` as `StoryWords.__reduce__` sends them."""
+    text_index = np.repeat(np.arange(len(counts)), counts)
+    return StoryWords(HashedWords(hashes, lengths.astype(np.int64), text_index, text_hashes), story_of, first)
 
 
 def _new(values: np.ndarray) -> np.ndarray:

@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -67,12 +67,12 @@ import pyarrow as pa
 from toolkit.arabic import normalise_many
 from toolkit.duplicates import StoryDuplicates, StoryWords, duplicate_stories
 from toolkit.errors import InputError
-from toolkit.load.batches import _Batch, _raw_batches
+from toolkit.load.batches import _RECORDS_AT_A_TIME, _Batch, _batches, _load_inputs, _Piece, _read_pieces
 from toolkit.load.dates import _date_notes, _utc_times
-from toolkit.load.fields import DEFAULT_COLUMNS, check_column_map
-from toolkit.load.files import _file_kind, _input_files
+from toolkit.load.fields import DEFAULT_COLUMNS
+from toolkit.load.files import _file_kind
 from toolkit.load.pages import _Texts
-from toolkit.load.rules import BoilerplateRules, boilerplate_rules
+from toolkit.load.rules import BoilerplateRules
 from toolkit.load.schema import (
     _NOTE_COLUMNS,
     _REJECTION_COLUMNS,
@@ -204,10 +204,11 @@ def load_articles(
     >>> articles.loc[0, "source"], articles.loc[0, "tags"]
     ('الجزيرة', ['حريات', 'دراسات', 'وزير الدفاع'])
     """
-    if on_error not in ("collect", "raise"):
-        raise ValueError(f"on_error must be 'collect' or 'raise', not {on_error!r}")
+    files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
     with _cyclic_gc_paused():
-        return _load_articles(inputs, column_map, rules, on_error, progress)
+        return _whole_load(
+            inputs, _read_pieces(files, columns, compiled, _RECORDS_AT_A_TIME, progress), compiled, on_error
+        )
 
 
 @contextmanager
@@ -223,21 +224,18 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_articles(
+def _whole_load(
     inputs: str | Path | Sequence[str | Path],
-    column_map: Mapping[str, str] | None,
-    rules: BoilerplateRules | str | Path | None,
+    pieces: Iterable[_Piece],
+    rules: BoilerplateRules,
     on_error: Literal["collect", "raise"],
-    progress: bool | None,
 ) -> pd.DataFrame:
-    compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
-    column_map = check_column_map(column_map or {})
-    files = _input_files(inputs)
+    """The articles of the pieces of ``inputs`` (read in process, or on a Dask cluster), their warnings given."""
     # One batch of every record: duplicates are found in the whole corpus at once.
-    (batch,) = _raw_batches(files, column_map, compiled, on_error, None, progress)
+    (batch,) = _batches(pieces, None, on_error)
     if not batch.rows:
         _no_rows(inputs, len(batch.rejections), batch.rejections[:1])
-    articles = _articles(batch, compiled, None)
+    articles = _articles(batch, rules, None)
     for file in _undated_exports(batch.rows):
         _warn_undated(file)
     counted = (len(batch.rejections), batch.rejections[:1]), (len(batch.notes), batch.notes[:1])

@@ -97,29 +97,41 @@ def _lines(data: bytes) -> Iterator[bytes]:
     yield data[start:]
 
 
-def _plain_utf8_lines(path: Path) -> Iterator[tuple[int, bytes]] | None:
-    """(number, line) of each line of a JSON Lines file read a block at a time, when the file is plain: UTF-8
-    throughout (a UTF-8 BOM aside), not blank, and without NUL bytes (a gzip file: readable to its end). None
-    for any other file, which the caller reads whole (UTF-16, legacy encodings, NUL padding, a broken line
-    or a broken gzip file: what is decided by the whole file). The file is read twice: first to check it."""
+def _plain_utf8_blocks(path: Path) -> Iterator[tuple[int, bytes]] | None:
+    """The blocks of whole lines of a JSON Lines file, each with the number of its first line (`_block_lines` numbers
+    the rest), when the file is plain: UTF-8 throughout (a UTF-8 BOM aside), without NUL bytes, and with a line that
+    is not blank (a gzip file: readable to its end). None for any other file, which the caller reads whole (UTF-16,
+    legacy encodings, NUL padding, a broken line or a broken gzip file, no JSON line at all: what is decided by the
+    whole file). The file is read twice: first to check it."""
     try:
-        blank = True
-        for block in _blocks(path):
+        blank, lines = True, False
+        for at, block in enumerate(_blocks(path)):
             if b"\x00" in block:
                 return None
-            block.decode("utf-8")  # (blocks end at a line's end: a character is never cut)
+            text = block.decode("utf-8")  # (blocks end at a line's end: a character is never cut)
             blank = blank and not block.strip(_BLANK_BYTES)
+            # (a line of white space alone is no JSON line: a file of only such lines is rejected whole)
+            lines = lines or bool((text.removeprefix("\ufeff") if at == 0 else text).strip())
     except (OSError, EOFError, UnicodeDecodeError):
         return None
-    return None if blank else _numbered_lines(path)
+    return None if blank or not lines else _numbered_blocks(path)
 
 
-def _numbered_lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    number = 0
+def _numbered_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+    number = 1
     for at, block in enumerate(_blocks(path)):
-        lines = _lines(block.removeprefix(b"\xef\xbb\xbf") if at == 0 else block)
-        for number, line in enumerate(lines, start=number + 1):  # noqa: B020  (numbers go on from block to block)
-            yield number, line
+        block = block.removeprefix(b"\xef\xbb\xbf") if at == 0 else block
+        yield number, block
+        number += block.count(b"\n") + 1
+
+
+def _block_lines(first: int, block: bytes) -> Iterator[tuple[int, bytes]]:
+    """(number, line) of each line of a block whose first line is number ``first``.
+
+    >>> list(_block_lines(7, b'{"a": 1}\\n\\n{"a": 2}'))
+    [(7, b'{"a": 1}'), (8, b''), (9, b'{"a": 2}')]
+    """
+    return enumerate(_lines(block), start=first)
 
 
 def _blocks(path: Path) -> Iterator[bytes]:

@@ -190,6 +190,12 @@ class _Texts:
             total[bounds[1:]] - total[bounds[:-1]],
         )
 
+    def sliced(self, start: int, stop: int) -> _Texts:
+        """Rows ``start`` to ``stop`` (not included)."""
+        return _Texts(
+            self.text.slice(start, stop - start), self.text_norm.slice(start, stop - start), self.n_words[start:stop]
+        )
+
     @classmethod
     def joined(cls, parts: Sequence[_Texts]) -> _Texts:
         return cls(

@@ -10,7 +10,7 @@ import csv
 import io
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,10 +30,11 @@ from toolkit.load.files import (
 )
 from toolkit.load.lines import (
     _TOO_DEEP,
+    _block_lines,
     _json_line,
     _json_lines,
     _LineError,
-    _plain_utf8_lines,
+    _plain_utf8_blocks,
     _utf8,
     _utf8_beyond_ascii,
 )
@@ -58,10 +59,9 @@ class _Note(NamedTuple):
     note: str
 
 
-def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str] | _Note]:
+def _records(file: _InputFile, column_map: _ColumnMap) -> Iterator[_Record | tuple[str, str] | _Note]:
     """The records of one file, or (origin, reason) for each part that gives none, and notes."""
-    file = _InputFile.at(path)
-    kind = _file_kind(path)
+    path, kind = file.path, _file_kind(file.path)
     if _LONE_SURROGATE.search(file.name):  # (Python keeps the bytes of a name that is not UTF-8 as surrogates)
         yield file.name, "file name is not UTF-8 (its bytes are shown as \\udcXX): rename the file to load it"
         return
@@ -69,8 +69,8 @@ def _records(path: Path, column_map: _ColumnMap) -> Iterator[_Record | tuple[str
         if kind == "parquet":
             yield from _parquet_records(path, file, column_map)
             return
-        if kind == "jsonl" and (lines := _plain_utf8_lines(path)) is not None:
-            yield from _streamed_json_lines(lines, file, column_map)
+        if (blocks := _json_lines_blocks(file)) is not None:
+            yield from _streamed_json_lines(blocks, file, column_map)
             return
         data = _read_bytes(path)
         unpadded = _without_nul_padding(data)
@@ -163,23 +163,28 @@ def _json_lines_records(data: bytes, file: _InputFile, column_map: _ColumnMap) -
             yield _export_row(item, file, number, column_map)
 
 
+def _json_lines_blocks(file: _InputFile) -> Iterator[tuple[int, bytes]] | None:
+    """The numbered blocks of lines of a JSON Lines file that streams (`_plain_utf8_blocks`), for
+    `_streamed_json_lines`; None for any other file (`_records` reads it whole, or rejects its name)."""
+    if _file_kind(file.path) != "jsonl" or _LONE_SURROGATE.search(file.name):
+        return None
+    return _plain_utf8_blocks(file.path)
+
+
 def _streamed_json_lines(
-    lines: Iterator[tuple[int, bytes]], file: _InputFile, column_map: _ColumnMap
+    blocks: Iterable[tuple[int, bytes]], file: _InputFile, column_map: _ColumnMap
 ) -> Iterator[_Record | tuple[str, str]]:
-    """The records of a plain UTF-8 JSON Lines file read a block at a time: as `_json_lines_records` reads it
-    whole."""
-    empty = True
-    for number, line in lines:
-        item = _json_line(line)
-        if item is None:
-            continue
-        empty = False
-        if isinstance(item, _LineError):
-            yield f"{file.name}:{number}", item.reason
-        else:
-            yield _export_row(item, file, number, column_map)
-    if empty:
-        raise _Rejected("empty file (no JSON lines)")
+    """The records of blocks of a plain UTF-8 JSON Lines file (`_json_lines_blocks`), as `_json_lines_records`
+    reads the file whole. (Such a file has a line that is not blank: it is not empty.)"""
+    for first, block in blocks:
+        for number, line in _block_lines(first, block):
+            item = _json_line(line)
+            if item is None:
+                continue
+            if isinstance(item, _LineError):
+                yield f"{file.name}:{number}", item.reason
+            else:
+                yield _export_row(item, file, number, column_map)
 
 
 # Rows of a Parquet export converted to records at a time (Arrow reads them a page at a time).

@@ -39,10 +39,8 @@ from typing import Literal
 import pandas as pd
 
 from toolkit.load.articles import _articles, _cyclic_gc_paused, _no_rows, _undated_exports, _warn, _warn_undated
-from toolkit.load.batches import _Batch, _raw_batches
-from toolkit.load.fields import check_column_map
-from toolkit.load.files import _input_files
-from toolkit.load.rules import BoilerplateRules, boilerplate_rules
+from toolkit.load.batches import _Batch, _batches, _load_inputs, _read_pieces
+from toolkit.load.rules import BoilerplateRules
 from toolkit.load.schema import _NOTE_COLUMNS, _REJECTION_COLUMNS, ARTICLE_COLUMNS, _listed
 from toolkit.load.seen import SeenStories
 
@@ -71,14 +69,15 @@ def iter_articles(
     >>> pd.concat(batches, ignore_index=True).equals(load_articles("data/raw"))
     True
     """
-    if on_error not in ("collect", "raise"):
-        raise ValueError(f"on_error must be 'collect' or 'raise', not {on_error!r}")
+    _check_batch_size(batch_size)
+    files, columns, compiled = _load_inputs(inputs, column_map, rules, on_error)
+    pieces = _read_pieces(files, columns, compiled, batch_size, progress)
+    return _stream(inputs, _batches(pieces, batch_size, on_error), compiled)
+
+
+def _check_batch_size(batch_size: int) -> None:
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number of at least 1, not {batch_size!r}")
-    compiled = rules if isinstance(rules, BoilerplateRules) else boilerplate_rules(rules)
-    column_map = check_column_map(column_map or {})
-    files = _input_files(inputs)
-    return _stream(inputs, _raw_batches(files, column_map, compiled, on_error, batch_size, progress), compiled)
 
 
 def _stream(
