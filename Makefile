@@ -57,7 +57,8 @@ bench: test-setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python -m benchmarks
 
-# Clean, topics and themes on 10k, 100k and 1M articles built from the shared corpora (about half an hour).
+# Clean, topics and themes on 10k, 100k and 1M articles built from the shared corpora, and on Dask at 100k;
+# writes benchmarks/SCALE.md (about 25 minutes).
 bench-scale: test-setup
 	$(BIN)/python -m benchmarks.scale
 
