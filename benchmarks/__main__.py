@@ -374,9 +374,9 @@ def _themes_rows(settings: Settings) -> list[Row]:
 def _score_afresh(articles: pd.DataFrame) -> pd.DataFrame:
     """`toolkit.score_themes` as a first call makes it: without the words an earlier call split (kept for reuse)."""
     import toolkit
-    from toolkit import themes
+    from toolkit import wordforms
 
-    themes._WORD_COLUMNS.clear()
+    wordforms._WORD_COLUMNS.clear()
     return toolkit.score_themes(articles)
 
 

@@ -32,7 +32,7 @@ from benchmarks.corpora import REPO, corpus_file, default_corpora
 from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
 from toolkit.stories import counted_stories
-from toolkit.themes import ThemeScorer
+from toolkit.themes import RELATION_WEIGHTS, ThemeScorer
 
 GOLD = REPO / "benchmarks" / "themes_gold.csv"
 THEMES = ("security_cooperation", "natural_disasters")
@@ -80,6 +80,50 @@ def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
             )
         )
     return pd.concat(frames, ignore_index=True), seconds
+
+
+def relation_features(corpora: Path, theme: str = "security_cooperation") -> pd.DataFrame:
+    """Per story of every source: what `toolkit.themes.relation_score` weighs for a theme between states.
+
+    ``score`` (seed evidence and focus), ``passages``, ``pairs`` and ``words`` (of the text), each corpus
+    scored on its own as `score_sources` does.
+    """
+    frames = []
+    for name in SOURCES:
+        path = source_path(corpora, name)
+        if not path.exists():
+            continue
+        articles = toolkit.load_articles(path, progress=False)
+        scorer = ThemeScorer()
+        found, focus = scorer._fit(articles)
+        col = [t.key for t in scorer.themes].index(theme)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "article_id": articles["article_id"].to_numpy(),
+                    "score": scorer._focused(found, focus)[:, col],
+                    "passages": found.passages[:, col],
+                    "pairs": found.pairs[:, col],
+                    "words": found.text_words,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def fit_relation_weights(
+    features: pd.DataFrame, gold: pd.DataFrame, theme: str = "security_cooperation"
+) -> tuple[float, ...]:
+    """`toolkit.themes.RELATION_WEIGHTS` refitted: a logistic regression (scikit-learn, C = 1) of the gold
+    label on ``(score, log(1 + passages), log(1 + pairs))`` over the dev stories, each weighted by its
+    sampling weight. Returns the three coefficients and the intercept, rounded to 2 decimals.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    dev = gold[gold["split"] == "dev"].merge(features, on="article_id").sort_values("article_id")
+    x = np.column_stack([dev["score"], np.log1p(dev["passages"]), np.log1p(dev["pairs"])])
+    model = LogisticRegression(C=1.0, max_iter=5000).fit(x, dev[theme] == 1, sample_weight=dev["weight"])
+    return tuple(round(float(v), 2) for v in (*model.coef_[0], model.intercept_[0]))
 
 
 def gold_metrics(stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "theme") -> pd.DataFrame:
@@ -196,7 +240,12 @@ def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFra
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, default=default_corpora())
+    parser.add_argument("--fit", action="store_true", help="refit RELATION_WEIGHTS on the dev half, print them")
     args = parser.parse_args()
+    if args.fit:
+        weights = fit_relation_weights(relation_features(args.corpora), read_gold())
+        print(f"RELATION_WEIGHTS fitted on the dev half: {weights}; in toolkit.themes: {RELATION_WEIGHTS}")
+        return
     stories, seconds = score_sources(args.corpora)
     gold = read_gold()
     print("\n".join(machine_header(corpora=args.corpora, command="python -m benchmarks.themes_eval")))

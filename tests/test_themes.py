@@ -12,7 +12,7 @@ from toolkit.arabic import normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.load import save_articles
-from toolkit.themes import DEFAULT_THRESHOLD, Theme
+from toolkit.themes import DEFAULT_THRESHOLD, RELATION_WEIGHTS, Theme
 
 PAGE = "000_6115d0bf09f38642"
 FILLER = [
@@ -187,7 +187,7 @@ def test_seeds_match_with_clitics_and_endings():
 
 
 def test_words_are_the_tokenizers_words_quoted_names_left_out():
-    from toolkit.themes import word_column
+    from toolkit.wordforms import word_column
 
     texts = [
         "ضرب «زلزال قوي» و“طوفان 40” الساحل",  # quoted names (two words and more) are left out
@@ -208,7 +208,7 @@ def test_words_match_the_tokenizer_on_real_stories(corpora):
     import re
 
     from benchmarks.themes_eval import SOURCES, source_path
-    from toolkit.themes import _QUOTED_NAME, word_column
+    from toolkit.wordforms import _QUOTED_NAME, word_column
 
     for name in SOURCES:
         texts = toolkit.load_articles(source_path(corpora, name), progress=False)["text_norm"].fillna("").tolist()
@@ -227,7 +227,9 @@ def test_a_seed_written_with_the_article_needs_it():
 def test_context_words_alone_give_no_theme():
     frame = stories("تفقد وزير الدفاع القوات المشاركة في المناورات العسكرية")
     scores = toolkit.score_themes(frame)
-    assert scores["score_security_cooperation"].tolist() == [0.0]
+    # No seed, no second state: only the pair «المشاركة … المناورات» (a relation word, then a subject word).
+    *_, c, d = RELATION_WEIGHTS
+    assert scores["score_security_cooperation"].tolist() == [pytest.approx(1 / (1 + math.exp(-(c * math.log(2) + d))))]
     assert scores["theme"].isna().all()
 
 
@@ -281,8 +283,42 @@ def test_not_after_and_not_before_words_cancel_a_seed_for_their_theme_only():
     theme = Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب",), not_before=("عملية",))
     frame = stories("هبت عاصفة قوية", "هبت عاصفة الغضب", "بدأت عملية عاصفة", "هبت عاصفة غضب الطبيعة")
     assert assigned(frame, themes=[theme]) == ["storms", None, None, None]
-    with pytest.raises(InputError, match="not_after and not_before are lists of single words"):
+    with pytest.raises(InputError, match="not_after, not_before, relation and subject are lists of single words"):
         Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب شديد",))
+
+
+# One army's drill, told at length: seed words («مناورات مشتركة» of its own units) but one state.
+ONE_ARMY = (
+    "أجرت القوات البحرية المصرية مناورات مشتركة بين وحداتها في البحر الأحمر بمشاركة الغواصات والفرقاطات "
+    "والطائرات المروحية، وقال المتحدث العسكري إن التدريبات استمرت خمسة أيام وشملت الرماية بالذخيرة الحية "
+    "والتصدي للأهداف السطحية والجوية. وأضاف أن القادة تابعوا مراحل التدريب من مركز العمليات، وأن الضباط "
+    "والجنود أظهروا كفاءة عالية في تنفيذ المهام. وتأتي المناورات ضمن خطة التدريب السنوية للقوات المسلحة "
+    "لرفع الجاهزية القتالية، وقد شارك فيها عدد كبير من القطع البحرية الحديثة التي انضمت إلى الأسطول "
+    "خلال العامين الماضيين، وأكد قائد القوات البحرية أن رجاله مستعدون لحماية السواحل والممرات الملاحية. "
+    "وفي ختام المناورات كرم القائد العام عددا من الضباط المتميزين، ونقل إليهم تحية القيادة العامة وتقديرها."
+)
+# Two states' military ties, told at length without one seed phrase.
+TWO_STATES = (
+    "استقبل الرئيس التونسي في قصر قرطاج قائد القيادة الأمريكية في أفريقيا، وبحث معه دعم الجيش التونسي "
+    "وتزويده بطائرات مروحية وتدريب الضباط في الولايات المتحدة. وقال بيان الرئاسة إن الجانبين اتفقا على "
+    "تعزيز التنسيق في تأمين الحدود مع ليبيا، وأن واشنطن ستواصل تسليم معدات عسكرية لتونس خلال العام المقبل. "
+    "وأشار البيان إلى أن الولايات المتحدة شريك أساسي لتونس في مكافحة الإرهاب، وأن وحدات من الجيش التونسي "
+    "ستشارك في تدريب مشترك مع قوات أمريكية في الجنوب. وقال السفير الأمريكي إن بلاده ملتزمة بدعم القوات "
+    "التونسية، وإن المساعدات تشمل أجهزة رصد وزوارق لحماية السواحل. وكانت الزيارة الأولى من نوعها منذ "
+    "عامين، وجاءت بعد أسابيع من اجتماع اللجنة العسكرية المشتركة بين البلدين في واشنطن."
+)
+
+
+def test_a_relation_between_states_needs_two_states():
+    # The first has seeds and no passage; the second 8 passages (two states named around «عسكرية»,
+    # «الجيش», «القوات»… with «دعم», «تسليم», «شريك»…) and no seed.
+    assert [len(text.split()) for text in (ONE_ARMY, TWO_STATES)] == [104, 110]  # long enough to be weighed
+    assert assigned(stories(ONE_ARMY, TWO_STATES)) == [None, "security_cooperation"]
+
+
+def test_relation_and_subject_words_go_together():
+    with pytest.raises(InputError, match="relation and subject go together: give both lists or neither"):
+        Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), relation=("اتفاق",))
 
 
 def invented_corpus() -> pd.DataFrame:

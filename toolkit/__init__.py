@@ -60,8 +60,8 @@ _EXPORTS: dict[str, str] = {
     "topics_to_themes": "toolkit.themes",
     "Theme": "toolkit.themes",
     # places: the countries of every story, who cooperates with whom, words in context
-    "load_countries": "toolkit.places",
-    "detect_countries": "toolkit.places",
+    "load_countries": "toolkit.countries",
+    "detect_countries": "toolkit.countries",
     "country_attention": "toolkit.places",
     "cooperation_pairs": "toolkit.places",
     "concordance": "toolkit.places",
