@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pandas as pd
@@ -283,7 +284,7 @@ def test_not_after_and_not_before_words_cancel_a_seed_for_their_theme_only():
     theme = Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب",), not_before=("عملية",))
     frame = stories("هبت عاصفة قوية", "هبت عاصفة الغضب", "بدأت عملية عاصفة", "هبت عاصفة غضب الطبيعة")
     assert assigned(frame, themes=[theme]) == ["storms", None, None, None]
-    with pytest.raises(InputError, match="not_after, not_before, relation and subject are lists of single words"):
+    with pytest.raises(InputError, match="not_after, not_before, relation, subject and partners are lists of single"):
         Theme("storms", "العواصف", "Storms", ("عاصفة",), not_after=("غضب شديد",))
 
 
@@ -309,6 +310,26 @@ TWO_STATES = (
 )
 
 
+# One state and an alliance: joining NATO is security cooperation (docs/themes.md, alliances).
+JOINS_NATO = (
+    "أعلنت فنلندا رسميا انضمامها إلى حلف الناتو بعد أشهر من المفاوضات، ورفع علمها أمام مقر الحلف "
+    "خلال مراسم حضرها وزير الخارجية الفنلندي والأمين العام للحلف. وقال الأمين العام إن عضوية فنلندا تعزز "
+    "أمن الحلف في شمال القارة، وإن قواتها المسلحة ستشارك في الخطط الدفاعية المشتركة وفي التدريبات التي "
+    "يجريها الحلف في بحر البلطيق. ويعني الانضمام أن المادة الخامسة من معاهدة الحلف تشمل الأراضي "
+    "الفنلندية، وأن أي هجوم عليها يعد هجوما على جميع الأعضاء. وقالت الحكومة في هلسنكي إن قرار الانضمام "
+    "جاء بعد تغير البيئة الأمنية في المنطقة، وإن الجيش سيبدأ تنسيق أنظمته الدفاعية مع أنظمة الحلف خلال "
+    "العام الجاري، وإن البرلمان صوت على القرار بأغلبية كبيرة بعد نقاش استمر يومين."
+)
+
+
+def test_an_alliance_is_a_party_as_a_state_is():
+    assert len(JOINS_NATO.split()) == 110  # long enough to be weighed
+    assert assigned(stories(JOINS_NATO)) == ["security_cooperation"]
+    themes = toolkit.load_themes()
+    without = dataclasses.replace(themes["security_cooperation"], partners=())
+    assert assigned(stories(JOINS_NATO), themes=[without, themes["natural_disasters"]]) == [None]
+
+
 def test_a_relation_between_states_needs_two_states():
     # The first has seeds and no passage; the second 8 passages (two states named around «عسكرية»,
     # «الجيش», «القوات»… with «دعم», «تسليم», «شريك»…) and no seed.
@@ -317,7 +338,7 @@ def test_a_relation_between_states_needs_two_states():
 
 
 def test_relation_and_subject_words_go_together():
-    with pytest.raises(InputError, match="relation and subject go together: give both lists or neither"):
+    with pytest.raises(InputError, match="relation and subject go together, and partners need them"):
         Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), relation=("اتفاق",))
 
 
