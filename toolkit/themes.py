@@ -36,7 +36,8 @@ How a story is scored (`ThemeScorer`; constants chosen on the gold set's develop
   25 words either side) and pairs (a relation word followed
   within 7 words by a subject word), and `relation_score` weighs them with the score above: a long
   analysis of two armies' ties reaches the theme without a seed phrase, a story with seeds and no second
-  state does not. On the gold set this raised security-cooperation recall from 0.53 to 0.77.
+  state does not. On the gold set this raised security-cooperation recall from 0.53 to 0.77 (F1 0.65
+  to 0.76; precision 0.82 to 0.76).
 * ``threshold=0.4``: the best score at or above it gives the story its ``theme``.
 * With ``embedding`` (a sentence-transformers model, or any object with ``encode(texts)``), the
   score is mixed with the cosine between the story and the mean of its theme's seed embeddings. It is
