@@ -281,11 +281,7 @@ class _SeedMatcher:
         self.form_stems = pa.array(list(self.forms.values()), type=pa.string())
         self.patterns = {theme.key: _theme_pattern(theme) for theme in themes}
         self.cancel = {theme.key: (_stems(theme.not_before), _stems(theme.not_after)) for theme in themes}
-        self.relations = {
-            theme.key: (_written(theme.relation), _written(theme.subject), _written(theme.partners))
-            for theme in themes
-            if theme.between_states
-        }
+        self.relations = {theme.key: _relation_forms(theme) for theme in themes if theme.between_states}
 
     def encode(self, text_norm: str) -> str:
         """The code of one normalised text."""
@@ -322,12 +318,24 @@ class _SeedMatcher:
         return found
 
 
-def _written(words: Sequence[str]) -> pa.Array:
-    """Every written form of these single words (clitics, article, endings), for `pyarrow.compute.is_in`."""
+def _written(words: Sequence[str]) -> list[str]:
+    """Every written form of these single words (clitics, article, endings)."""
     endings: dict[str, set[str]] = {}
     for word in map(normalise, words):
         endings.setdefault(seed_word(word)[0], set()).update(word_endings(word))
-    return pa.array(list(word_forms(endings)), type=pa.string())
+    return list(word_forms(endings))
+
+
+def _relation_forms(theme: Theme) -> tuple[pa.Array, np.ndarray]:
+    """The written forms of a theme's relation, subject and partner words, and the lists of each (bits 1, 2, 4).
+
+    One lookup then reads the three lists; a form can be in several («الناتو» is a subject and a partner).
+    """
+    lists: dict[str, int] = {}
+    for bit, words in ((1, theme.relation), (2, theme.subject), (4, theme.partners)):
+        for form in _written(words):
+            lists[form] = lists.get(form, 0) | bit
+    return pa.array(list(lists), type=pa.string()), np.array(list(lists.values()))
 
 
 def _stems(words: Sequence[str]) -> frozenset[str]:
@@ -398,13 +406,16 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
     passages, pairs = np.zeros(shape), np.zeros(shape)
     for col, theme in enumerate(themes):
         if theme.between_states:
-            relation, subject, partners = matcher.relations[theme.key]
+            forms, kinds = matcher.relations[theme.key]
             for part_words, part_rows in ((title_words, title_rows), (body_words, body_rows)):
-                is_relation = pc.is_in(part_words, value_set=relation).to_numpy(zero_copy_only=False)
-                is_subject = pc.is_in(part_words, value_set=subject).to_numpy(zero_copy_only=False)
+                found = pc.index_in(part_words, value_set=forms).to_numpy(zero_copy_only=False)
+                kind = np.zeros(len(found), dtype=np.int64)
+                listed = ~np.isnan(found)
+                kind[listed] = kinds[found[listed].astype(np.int64)]
+                is_relation, is_subject = (kind & 1) > 0, (kind & 2) > 0
                 _, country, place = country_matcher(None).mentions(part_words, part_rows)
                 # An alliance or a bloc («الناتو», «الأوروبي») is one more party, as a state is.
-                allied = np.flatnonzero(pc.is_in(part_words, value_set=partners).to_numpy(zero_copy_only=False))
+                allied = np.flatnonzero(kind & 4)
                 order = np.argsort(np.concatenate([place, allied]), kind="stable")
                 place = np.concatenate([place, allied])[order]
                 country = np.concatenate([country, np.full(len(allied), -1)])[order]
