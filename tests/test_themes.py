@@ -337,6 +337,32 @@ def test_a_relation_between_states_needs_two_states():
     assert assigned(stories(ONE_ARMY, TWO_STATES)) == [None, "security_cooperation"]
 
 
+# Egypt and a state the built-in gazetteer does not know.
+WITH_ZAMARISTAN = (
+    "استقبل وزير الدفاع المصري في القاهرة نظيره من زمرستان، وبحث الجانبان تعزيز التعاون بين جيشي البلدين "
+    "وتبادل الخبرات في تدريب الضباط وتأمين الحدود البحرية. وقال المتحدث العسكري إن الوزيرين اتفقا على "
+    "إجراء تدريبات مشتركة في البحر الأحمر خلال الربيع المقبل، وعلى تشكيل لجنة تنسيق تجتمع كل ستة أشهر "
+    "لمتابعة تنفيذ الاتفاق. وأضاف أن زمرستان ستتسلم دفعة من المدرعات المصنوعة في مصر بموجب صفقة وقعت "
+    "العام الماضي، وأن الجانبين ناقشا دعم قوات حفظ السلام في المنطقة. وأكد الوزير الزائر أن بلاده تنظر "
+    "إلى مصر شريكا رئيسيا في مكافحة الإرهاب، وأن التعاون العسكري بين البلدين يشمل الصناعات الدفاعية "
+    "والتدريب المشترك وتبادل المعلومات، ودعا إلى زيارات متبادلة للقادة."
+)
+
+
+def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
+    own = tmp_path / "countries.tsv"
+    own.write_text(
+        "\t".join(["code", "name", "names", "places", "adjectives", "not_before", "not_after"]) + "\n"
+        "ZZ\tزمرستان\tزمرستان\t\t\t\t\n",
+        encoding="utf-8",
+    )
+    frame = stories(WITH_ZAMARISTAN)
+    assert len(WITH_ZAMARISTAN.split()) == 105  # long enough to be weighed
+    assert toolkit.score_themes(frame)["score_security_cooperation"].iloc[0] < DEFAULT_THRESHOLD
+    countries = toolkit.load_countries(own)
+    assert assigned(frame, countries=countries) == ["security_cooperation"]
+
+
 def test_relation_and_subject_words_go_together():
     with pytest.raises(InputError, match="relation and subject go together, and partners need them"):
         Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), relation=("اتفاق",))

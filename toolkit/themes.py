@@ -382,7 +382,7 @@ class _Evidence(NamedTuple):
         return np.where(self.seeded, 1 - np.exp(-(self.title + self.density)), 0.0)
 
 
-def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
+def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...], countries: pd.DataFrame | None = None) -> _Evidence:
     matcher = seed_matcher(themes)
     n = len(articles)
     bodies = articles["text_norm"].fillna("").tolist()
@@ -413,7 +413,7 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...]) -> _Evidence:
                 listed = ~np.isnan(found)
                 kind[listed] = kinds[found[listed].astype(np.int64)]
                 is_relation, is_subject = (kind & 1) > 0, (kind & 2) > 0
-                _, country, place = country_matcher(None).mentions(part_words, part_rows)
+                _, country, place = country_matcher(countries).mentions(part_words, part_rows)
                 # An alliance or a bloc («الناتو», «الأوروبي») is one more party, as a state is.
                 allied = np.flatnonzero(kind & 4)
                 order = np.argsort(np.concatenate([place, allied]), kind="stable")
@@ -524,6 +524,7 @@ class ThemeScorer:
         min_examples: int = MIN_EXAMPLES,
         embedding: Encoder | None = None,
         embedding_weight: float = 0.5,
+        countries: pd.DataFrame | None = None,
     ) -> None:
         if not 0 < threshold <= 1:
             raise InputError("threshold", f"must be in (0, 1], got {threshold}")
@@ -536,6 +537,7 @@ class ThemeScorer:
         self.min_examples = min_examples
         self.embedding = embedding
         self.embedding_weight = embedding_weight
+        self.countries = countries
 
     def fit(self, articles: pd.DataFrame) -> ThemeScorer:
         """Learn each theme's word model from ``articles`` (``article_id``, ``text_norm``, optional ``title``)."""
@@ -546,7 +548,7 @@ class ThemeScorer:
         """``article_id``, ``score_<key>`` per theme and ``theme`` for every story of ``articles``."""
         self._check_fitted()
         articles = _checked(articles)
-        found = _evidence(articles, self.themes)
+        found = _evidence(articles, self.themes, self.countries)
         counts = _word_counts_matrix(self._word_codes(found.words), found.rows, len(articles), len(self.vocabulary_))
         return self._scores(articles, found, self._focus(counts))
 
@@ -557,7 +559,7 @@ class ThemeScorer:
 
     def _fit(self, articles: pd.DataFrame) -> tuple[_Evidence, np.ndarray]:
         """Learn the word models; the evidence and the focus of ``articles``, for `_scores`."""
-        found = _evidence(articles, self.themes)
+        found = _evidence(articles, self.themes, self.countries)
         lexical = found.lexical
         # Arrow hashes the words' UTF-8 bytes: several times faster than pandas on Python strings.
         encoded = pc.dictionary_encode(found.words)
@@ -674,6 +676,7 @@ def score_themes(
     threshold: float = DEFAULT_THRESHOLD,
     embedding: Encoder | None = None,
     embedding_weight: float = 0.5,
+    countries: pd.DataFrame | None = None,
     sample_size: int | None = SAMPLE_SIZE,
     seed: int = 42,
 ) -> pd.DataFrame:
@@ -688,6 +691,8 @@ def score_themes(
     `ThemeScorer` on one and `transform` others). With ``embedding`` (a sentence-transformers model,
     or anything with ``encode(texts)``), the score is mixed with the cosine between the story and
     the mean of its theme's seed embeddings: ``(1 − embedding_weight) × score + embedding_weight × cosine``.
+    ``countries`` is the gazetteer a theme between states reads its states from (`toolkit.load_countries`,
+    the default; pass your own rows as you would to `toolkit.detect_countries`).
     A corpus of more than ``sample_size`` rows (None: no limit) learns its word model from a seeded
     sample of that many (`toolkit.stories.sampled_stories`) and is scored ``SCORE_BATCH`` rows at a time,
     so memory is set by the sample and the batch, not by the corpus. A corpus read by partition
@@ -701,9 +706,16 @@ def score_themes(
     if is_partitioned(articles):
         from toolkit.distributed import score_themes_dask
 
-        options = {"threshold": threshold, "embedding": embedding, "embedding_weight": embedding_weight}
+        options = {
+            "threshold": threshold,
+            "embedding": embedding,
+            "embedding_weight": embedding_weight,
+            "countries": countries,
+        }
         return score_themes_dask(articles, themes=themes, sample_size=sample_size, seed=seed, **options)
-    scorer = ThemeScorer(themes, threshold=threshold, embedding=embedding, embedding_weight=embedding_weight)
+    scorer = ThemeScorer(
+        themes, threshold=threshold, embedding=embedding, embedding_weight=embedding_weight, countries=countries
+    )
     in_sample = sampled_stories(_checked(articles)["article_id"], sample_size, seed=seed)
     if in_sample.all():
         return scorer.fit_transform(articles)
