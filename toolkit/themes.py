@@ -79,7 +79,7 @@ from toolkit.distributed import columns_of, is_dask_frame, is_partitioned
 from toolkit.errors import InputError, require_columns
 from toolkit.load import period_start, stray_dates
 from toolkit.stories import SAMPLE_SIZE, STORY_KINDS, counted_stories, sampled_stories
-from toolkit.wordforms import _DEFINITE, phrase_pattern, seed_word, word_column, word_endings, word_forms
+from toolkit.wordforms import _DEFINITE, phrase_pattern, seed_word, stem_endings, word_column, word_forms
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -270,13 +270,9 @@ class _SeedMatcher:
     """
 
     def __init__(self, themes: tuple[Theme, ...]) -> None:
-        endings: dict[str, set[str]] = {}
-        for theme in themes:
-            for phrase in (*theme.seeds, *theme.context, *theme.not_after, *theme.not_before):
-                for word in normalise(phrase).split():
-                    stem, _ = seed_word(word)
-                    endings.setdefault(stem, set()).update(word_endings(word))
-        self.forms = word_forms(endings)
+        self.forms = word_forms(
+            stem_endings(p for t in themes for p in (*t.seeds, *t.context, *t.not_after, *t.not_before))
+        )
         self.form_keys = pa.array(list(self.forms), type=pa.string())
         self.form_stems = pa.array(list(self.forms.values()), type=pa.string())
         self.patterns = {theme.key: _theme_pattern(theme) for theme in themes}
@@ -318,14 +314,6 @@ class _SeedMatcher:
         return found
 
 
-def _written(words: Sequence[str]) -> list[str]:
-    """Every written form of these single words (clitics, article, endings)."""
-    endings: dict[str, set[str]] = {}
-    for word in map(normalise, words):
-        endings.setdefault(seed_word(word)[0], set()).update(word_endings(word))
-    return list(word_forms(endings))
-
-
 def _relation_forms(theme: Theme) -> tuple[pa.Array, np.ndarray]:
     """The written forms of a theme's relation, subject and partner words, and the lists of each (bits 1, 2, 4).
 
@@ -333,7 +321,7 @@ def _relation_forms(theme: Theme) -> tuple[pa.Array, np.ndarray]:
     """
     lists: dict[str, int] = {}
     for bit, words in ((1, theme.relation), (2, theme.subject), (4, theme.partners)):
-        for form in _written(words):
+        for form in word_forms(stem_endings(words)):
             lists[form] = lists.get(form, 0) | bit
     return pa.array(list(lists), type=pa.string()), np.array(list(lists.values()))
 

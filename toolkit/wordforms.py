@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from toolkit.arabic import normalise, tokenize_many
 
-__all__ = ["phrase_pattern", "seed_word", "word_column", "word_endings", "word_forms"]
+__all__ = ["phrase_pattern", "seed_word", "stem_endings", "word_column", "word_endings", "word_forms"]
 
 # Clitics written onto a word: a conjunction, then a preposition and/or the article.
 _CONJUNCTIONS = ("", "و", "ف")
@@ -59,6 +59,19 @@ def word_forms(endings: Mapping[str, Iterable[str]]) -> dict[str, str]:
         for conjunction, clitic, ending in product(_CONJUNCTIONS, _PREPOSITIONS_ARTICLE, sorted(endings[stem])):
             forms[conjunction + clitic + stem + ending] = stem + (_DEFINITE if "ال" in clitic else "")
     return forms
+
+
+def stem_endings(phrases: Iterable[str]) -> dict[str, set[str]]:
+    """Each stem of the words of these phrases (normalised here) and the endings it takes, for `word_forms`.
+
+    >>> stem_endings(["التعاون الدفاعي"])["تعاون"] == set(word_endings("تعاون"))
+    True
+    """
+    endings: dict[str, set[str]] = {}
+    for phrase in phrases:
+        for word in normalise(phrase).split():
+            endings.setdefault(seed_word(word)[0], set()).update(word_endings(word))
+    return endings
 
 
 def word_endings(word: str) -> tuple[str, ...]:
