@@ -294,6 +294,7 @@ def test_each_report_shows_its_settings_once_and_no_parameters_cell(sample):
             "model_dir": "None",
             "themes_file": "None",
             "theme_scores_file": "None",
+            "countries_file": "None",
             "output_dir": str(sample),
         }
         assert "Parameters" not in page, notebook.stem  # neither the notebook's cell nor papermill's
@@ -415,12 +416,16 @@ SAVED_SCORE = 0.777
 
 @pytest.fixture(scope="session")
 def own_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """A user's themes file, and a column map file for two of the CSV's columns (the others go on the command line)."""
+    """A user's themes file, a gazetteer row (the province «بلوشستان» as code XB), and a column map file for
+    two of the CSV's columns (the others go on the command line)."""
     folder = tmp_path_factory.mktemp("own")
     (folder / "columns.toml").write_text('published_at = "yawm"\nsource = "jarida"\n', encoding="utf-8")
     themes = folder / "my-themes.toml"
     themes.write_text((REPO / "docs" / "examples" / "elections.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    return {"columns": folder / "columns.toml", "themes": themes, "folder": folder}
+    countries = folder / "my-countries.tsv"
+    columns = ["code", "name", "names", "places", "adjectives", "not_before", "not_after"]
+    countries.write_text("\t".join(columns) + "\nXB\tبلوشستان\tبلوشستان\t\t\t\t\n", encoding="utf-8")
+    return {"columns": folder / "columns.toml", "themes": themes, "countries": countries, "folder": folder}
 
 
 @pytest.fixture(scope="session")
@@ -430,7 +435,8 @@ def own_report(own_files: dict[str, Path]) -> Path:
     argv = [
         "report", "--data", str(OWN_CSV), "-o", str(output),
         "--column-map", "article_id=raqm,text=matn,title=unwan", "--column-map", str(own_files["columns"]),
-        "--themes", str(own_files["themes"]), "--unit", "paragraph", "--n-topics", "3", "--seed", "7",
+        "--themes", str(own_files["themes"]), "--countries", str(own_files["countries"]),
+        "--unit", "paragraph", "--n-topics", "3", "--seed", "7",
         "--since", "2024-01-01", "--until", "2024-02-29", "--source", KEPT_OUTLETS[0], "--source", KEPT_OUTLETS[1],
     ]  # fmt: skip
     assert main(argv) == 0
@@ -466,6 +472,14 @@ def test_report_with_a_user_themes_file_shows_the_users_theme(own_report, own_fi
     assert "الانتخابات" in _cell_html(executed, "toolkit.rtl_table(themes.values())")
     assert '<th dir="auto">score_elections</th>' in _cell_html(executed, "scores.merge(")
     assert "الانتخابات" in _chart_title(executed, "theme_comparison_chart")
+
+
+def test_report_with_a_user_gazetteer_reads_its_countries(own_report, own_files):
+    page = (own_report / "03-themes.html").read_text(encoding="utf-8")
+    assert dict((name, value) for name, value, _ in _settings(page))["countries_file"] == str(own_files["countries"])
+    # «زلزال في باكستان»: «بلوشستان» in its text is the user's XB, and Pakistan is still built in.
+    countries = _cell_html(_executed(own_report, "03-themes"), "toolkit.detect_countries(")
+    assert '<td dir="auto">q1</td><td dir="auto">PK، XB</td>' in countries
 
 
 def test_report_maps_the_columns_of_a_csv_and_keeps_the_dates_and_outlets_asked_for(own_report):

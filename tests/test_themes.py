@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -349,13 +350,19 @@ WITH_ZAMARISTAN = (
 )
 
 
-def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
-    own = tmp_path / "countries.tsv"
+def zamaristan_gazetteer(folder: Path) -> Path:
+    """A gazetteer file of one row: the state ZZ, «زمرستان»."""
+    own = folder / "countries.tsv"
     own.write_text(
         "\t".join(["code", "name", "names", "places", "adjectives", "not_before", "not_after"]) + "\n"
         "ZZ\tزمرستان\tزمرستان\t\t\t\t\n",
         encoding="utf-8",
     )
+    return own
+
+
+def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
+    own = zamaristan_gazetteer(tmp_path)
     frame = stories(WITH_ZAMARISTAN)
     assert len(WITH_ZAMARISTAN.split()) == 105  # long enough to be weighed
     assert toolkit.score_themes(frame)["score_security_cooperation"].iloc[0] < DEFAULT_THRESHOLD
@@ -626,6 +633,17 @@ def test_cli_user_themes_and_bad_input(tmp_path, seed_articles, capsys):
     assert "score_quakes" in pd.read_parquet(output).columns
     assert main(["themes", str(user), "-o", str(output)]) == 2
     assert capsys.readouterr().err.startswith(f"toolkit themes: error: {user}: not an articles Parquet file")
+
+
+def test_cli_themes_reads_your_gazetteer(tmp_path, capsys):
+    page, articles, output = tmp_path / "zz.txt", tmp_path / "articles.parquet", tmp_path / "themes.parquet"
+    page.write_text(WITH_ZAMARISTAN, encoding="utf-8")
+    save_articles(toolkit.load_articles(page, progress=False), articles)
+    assert main(["themes", str(articles), "-o", str(output)]) == 0
+    assert pd.read_parquet(output)["theme"].isna().tolist() == [True]
+    assert main(["themes", str(articles), "-o", str(output), "--countries", str(zamaristan_gazetteer(tmp_path))]) == 0
+    assert pd.read_parquet(output)["theme"].tolist() == ["security_cooperation"]
+    assert capsys.readouterr().out.endswith("(security_cooperation: 1)\n")
 
 
 # --- shared corpora ------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     themes.add_argument("-o", "--output", type=Path, default=Path("data/processed/themes.parquet"))
     themes.add_argument("--themes", type=Path, default=None, help="a themes TOML file (default: the built-in themes)")
     themes.add_argument("--threshold", type=float, default=None, help="minimum score for a story to get a theme")
+    _add_countries(themes)
     _add_scheduler(themes)
     themes.set_defaults(run=_cmd_themes, subparser=themes)
 
@@ -131,6 +132,16 @@ def _add_column_map(parser: argparse.ArgumentParser) -> None:
         "(--column-map text=body,published_at=date), or a .toml or .json file of them "
         '(text = "body" / {"text": "body"}); repeatable, later ones win. Fields: '
         "article_id, text, title, published_at, source, url, tags, category",
+    )
+
+
+def _add_countries(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    parser.add_argument(
+        "--countries",
+        type=Path,
+        metavar="FILE",
+        help="a gazetteer TSV of your own rows (the columns of toolkit/data/countries.tsv), on top of the "
+        "built-in one: the states security cooperation and the country tables read",
     )
 
 
@@ -202,6 +213,7 @@ def _add_settings(parser: argparse.ArgumentParser, inputs: argparse._MutuallyExc
         metavar="FILE",
         help="theme scores saved by `toolkit themes`: used, not scored again",
     )
+    _add_countries(themes)
 
 
 def _iso_date(text: str) -> str:
@@ -245,6 +257,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "model_dir": args.model,
         "themes_file": args.themes,
         "theme_scores_file": args.theme_scores,
+        "countries_file": args.countries,
     }
     return {
         name: str(value) if isinstance(value, Path) else value for name, value in settings.items() if value is not None
@@ -399,13 +412,15 @@ def _cmd_topics(args: argparse.Namespace) -> int:
 
 
 def _cmd_themes(args: argparse.Namespace) -> int:
+    from toolkit.countries import load_countries
     from toolkit.distributed import dask_client
     from toolkit.themes import DEFAULT_THRESHOLD, load_themes, score_themes
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
-    themes = load_themes(args.themes)
+    themes, countries = load_themes(args.themes), load_countries(args.countries)
     with dask_client(args.scheduler) as client:
-        scores = score_themes(_read_stories(args.articles, client), themes=themes, threshold=threshold)
+        stories = _read_stories(args.articles, client)
+        scores = score_themes(stories, themes=themes, threshold=threshold, countries=countries)
         if client is not None:  # a Dask DataFrame: computed on the cluster, gathered here
             scores = scores.compute().reset_index(drop=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -420,7 +435,7 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
         args.subparser.error("give the inputs to load, or --articles FILE")
     settings = _settings(args)  # usage errors before the stages' slow imports
     from toolkit.load import load_articles, read_articles, select_articles
-    from toolkit.places import cooperation_pairs, country_attention, detect_countries
+    from toolkit.places import cooperation_pairs, country_attention, detect_countries, load_countries
     from toolkit.plots import write_gallery
     from toolkit.themes import load_themes, read_theme_scores, score_themes, theme_attention
     from toolkit.topics import fit_topics, load_topic_model, topics_over_time
@@ -443,9 +458,13 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     else:
         model = fit_topics(articles, **{name: settings[name] for name in (*_FIT_OPTIONS, "kinds") if name in settings})
         kinds = {"kinds": args.kinds} if args.kinds is not None else {}
-    themes = load_themes(args.themes)
-    countries = detect_countries(articles)
-    scores = read_theme_scores(args.theme_scores) if args.theme_scores else score_themes(articles, themes=themes)
+    themes, gazetteer = load_themes(args.themes), load_countries(args.countries)
+    countries = detect_countries(articles, countries=gazetteer)
+    scores = (
+        read_theme_scores(args.theme_scores)
+        if args.theme_scores
+        else score_themes(articles, themes=themes, countries=gazetteer)
+    )
     written = write_gallery(
         articles,
         output_dir=args.output,

@@ -54,7 +54,7 @@ _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 
 # Parameters naming a file or folder: the kernel runs in the output folder, so they are made absolute first.
-_PATH_PARAMETERS = ("articles_file", "model_dir", "themes_file", "theme_scores_file")
+_PATH_PARAMETERS = ("articles_file", "model_dir", "themes_file", "theme_scores_file", "countries_file")
 
 # What an empty cell of `rtl_table` says: a story with no theme has «no theme»; anything else a dash.
 NO_THEME = "لا محور"
@@ -170,8 +170,8 @@ def build_reports(
     ``data`` (files, folders or globs) and ``output_dir`` reach each notebook's ``parameters`` cell
     as absolute paths, with ``parameters`` (e.g. ``{"unit": "paragraph", "n_topics": 12}``) on top; the
     kernel runs in ``output_dir``. The file parameters (``articles_file``, ``model_dir``, ``themes_file``,
-    ``theme_scores_file``, and ``embedding`` when it names a local folder) are made absolute too, and a
-    missing one raises `InputError` before any notebook runs. ``data=None`` loads nothing: the
+    ``theme_scores_file``, ``countries_file``, and ``embedding`` when it names a local folder) are made
+    absolute too, and a missing one raises `InputError` before any notebook runs. ``data=None`` loads nothing: the
     notebooks read ``parameters["articles_file"]`` (saved by ``toolkit clean``) instead.
     Writes ``output_dir/notebooks/NAME.ipynb`` (executed), ``output_dir/NAME.html`` and
     ``output_dir/index.html``; ``hide_code`` leaves code cells out of the HTML. The reports load
