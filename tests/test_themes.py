@@ -673,6 +673,18 @@ def test_the_gold_set_is_ids_and_labels_of_every_source():
     assert seed.loc[PAGE, "security_cooperation"] == 1 and seed.loc[f"{PAGE}#e1", "natural_disasters"] == 1
 
 
+def test_a_second_reader_gives_the_gold_labels_from_the_guideline_alone():
+    from benchmarks.themes_eval import SECOND_READING, read_gold, reading_agreement
+
+    gold, second = read_gold(), read_gold(SECOND_READING)
+    assert list(second.columns) == ["article_id", "security_cooperation", "natural_disasters"]
+    assert len(second) == 200 and second["article_id"].is_unique
+    assert set(second["article_id"]) <= set(gold["article_id"])
+    table = reading_agreement(gold, second).set_index("theme")
+    assert table["n"].tolist() == [200, 200]
+    assert (table["kappa"] >= 0.9).all()
+
+
 @pytest.mark.corpora
 def test_themes_hold_on_the_gold_set(corpora):
     from benchmarks.themes_eval import gold_metrics, read_gold, score_sources
