@@ -163,9 +163,13 @@ def fit_relation_weights(
     `toolkit.themes.relation_score` the best weighted F1 at the default threshold (equal F1: the smaller
     move). Returns the coefficients and the intercept, rounded to 2 decimals.
     """
+    return _fitted_weights(gold.merge(features, on="article_id").sort_values("article_id"), theme)
+
+
+def _fitted_weights(rows: pd.DataFrame, theme: str) -> tuple[float, ...]:
+    """`fit_relation_weights` on gold rows that already carry their features."""
     from sklearn.linear_model import LogisticRegression
 
-    rows = gold.merge(features, on="article_id").sort_values("article_id")
     x = np.column_stack([rows["score"], np.log1p(rows["passages"]), np.log1p(rows["pairs"])])
     true, weight = (rows[theme] == 1).to_numpy(), rows["weight"].to_numpy()
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x, true, sample_weight=weight)
@@ -204,8 +208,7 @@ def held_out_outlets(
         held = outlet == name
         if len(set(true[~held])) < 2:  # nothing to fit on without this outlet (a corpus-free run)
             return (float("nan"),) * 3
-        weights = fit_relation_weights(features, gold[gold["article_id"].isin(rows.loc[~held, "article_id"])], theme)
-        found[held] = _relation_theme(rows[held], weights)
+        found[held] = _relation_theme(rows[held], _fitted_weights(rows[~held], theme))
     return tuple(float(v) for v in _weighted_scores(rows["weight"].to_numpy(dtype=float), found, true))
 
 

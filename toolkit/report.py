@@ -171,8 +171,8 @@ def build_reports(
     as absolute paths, with ``parameters`` (e.g. ``{"unit": "paragraph", "n_topics": 12}``) on top; the
     kernel runs in ``output_dir``. The file parameters (``articles_file``, ``model_dir``, ``themes_file``,
     ``theme_scores_file``, ``countries_file``, and ``embedding`` when it names a local folder) are made
-    absolute too, and a missing one raises `InputError` before any notebook runs. ``data=None`` loads nothing: the
-    notebooks read ``parameters["articles_file"]`` (saved by ``toolkit clean``) instead.
+    absolute too, and a missing one raises `InputError` before any notebook runs. ``data=None`` loads
+    nothing: the notebooks read ``parameters["articles_file"]`` (saved by ``toolkit clean``) instead.
     Writes ``output_dir/notebooks/NAME.ipynb`` (executed), ``output_dir/NAME.html`` and
     ``output_dir/index.html``; ``hide_code`` leaves code cells out of the HTML. The reports load
     plotly.js from one copy beside them (``plotly-VERSION.min.js``, a few hundred kB per report instead
