@@ -81,6 +81,11 @@ def test_a_dataset_folder_is_read_a_part_at_a_time_with_the_same_results(example
     for by in ("source", "period"):
         expected_attention = toolkit.theme_attention(example, scores, by=by)
         pd.testing.assert_frame_equal(toolkit.theme_attention(parts, scores, by=by), expected_attention)
+    sample = toolkit.reading_sample(example, scores, theme="natural_disasters", size=6)
+    pd.testing.assert_frame_equal(toolkit.reading_sample(parts, scores, theme="natural_disasters", size=6), sample)
+    labels = sample.assign(natural_disasters=1)
+    accuracy = toolkit.theme_accuracy(example, scores, labels)
+    pd.testing.assert_frame_equal(toolkit.theme_accuracy(parts, scores, labels), accuracy)
     options = {"sample_size": 8, "cache": False, "verbose": False}
     model, expected = toolkit.fit_topics(parts, **options), toolkit.fit_topics(example, **options)
     assert model.settings_["stories_sampled"] == 8

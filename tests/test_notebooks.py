@@ -17,7 +17,7 @@ from toolkit.report import NOTEBOOKS_DIR, build_reports
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAMETERS = [
     "data", "column_map", "articles_file", "since", "until", "sources", "kinds", "unit", "n_topics", "embedding",
-    "seed", "model_dir", "themes_file", "theme_scores_file", "countries_file", "output_dir",
+    "seed", "model_dir", "themes_file", "theme_scores_file", "countries_file", "reading_labels_file", "output_dir",
 ]  # fmt: skip
 
 

@@ -295,6 +295,7 @@ def test_each_report_shows_its_settings_once_and_no_parameters_cell(sample):
             "themes_file": "None",
             "theme_scores_file": "None",
             "countries_file": "None",
+            "reading_labels_file": "None",
             "output_dir": str(sample),
         }
         assert "Parameters" not in page, notebook.stem  # neither the notebook's cell nor papermill's
@@ -425,7 +426,16 @@ def own_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     countries = folder / "my-countries.tsv"
     columns = ["code", "name", "names", "places", "adjectives", "not_before", "not_after"]
     countries.write_text("\t".join(columns) + "\nXB\tبلوشستان\tبلوشستان\t\t\t\t\n", encoding="utf-8")
-    return {"columns": folder / "columns.toml", "themes": themes, "countries": countries, "folder": folder}
+    # Six stories read for the user's theme, as `toolkit reading-sample` writes them (ids and the theme column).
+    labels = folder / "elections-read.csv"
+    labels.write_text("article_id,elections\ne1,1\ne2,1\ne3,1\nq1,0\nd1,0\nd2,0\n", encoding="utf-8")
+    return {
+        "columns": folder / "columns.toml",
+        "themes": themes,
+        "countries": countries,
+        "labels": labels,
+        "folder": folder,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -436,6 +446,7 @@ def own_report(own_files: dict[str, Path]) -> Path:
         "report", "--data", str(OWN_CSV), "-o", str(output),
         "--column-map", "article_id=raqm,text=matn,title=unwan", "--column-map", str(own_files["columns"]),
         "--themes", str(own_files["themes"]), "--countries", str(own_files["countries"]),
+        "--reading-labels", str(own_files["labels"]),
         "--unit", "paragraph", "--n-topics", "3", "--seed", "7",
         "--since", "2024-01-01", "--until", "2024-02-29", "--source", KEPT_OUTLETS[0], "--source", KEPT_OUTLETS[1],
     ]  # fmt: skip
@@ -480,6 +491,15 @@ def test_report_with_a_user_gazetteer_reads_its_countries(own_report, own_files)
     # «زلزال في باكستان»: «بلوشستان» in its text is the user's XB, and Pakistan is still built in.
     countries = _cell_html(_executed(own_report, "03-themes"), "toolkit.detect_countries(")
     assert '<td dir="auto">q1</td><td dir="auto">PK، XB</td>' in countries
+
+
+def test_report_with_reading_labels_measures_the_verdicts_against_them(own_report, own_files):
+    page = (own_report / "03-themes.html").read_text(encoding="utf-8")
+    assert dict((name, value) for name, value, _ in _settings(page))["reading_labels_file"] == str(own_files["labels"])
+    table = _cell_html(_executed(own_report, "03-themes"), "toolkit.theme_accuracy(")
+    for measure in ("precision", "recall", "f1", "toolkit share", "estimated share"):
+        assert f'<td dir="auto">{measure}</td>' in table
+    assert table.count('<td dir="auto">6</td>') == 5  # the six stories read, on each row
 
 
 def test_report_maps_the_columns_of_a_csv_and_keeps_the_dates_and_outlets_asked_for(own_report):
@@ -628,3 +648,11 @@ def test_a_column_map_naming_an_unknown_field_exits_2_before_any_notebook_runs(t
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("toolkit report: error: --column-map: unknown field 'txt' (fields: ")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_sample_report_lists_stories_to_read_when_no_labels_are_given(sample):
+    # The bundled page's two stories (the defence story and the "read also" earthquake story), ids only shown.
+    to_read = _cell_html(_executed(sample, "03-themes"), "toolkit.reading_sample(")
+    assert to_read.count("<tr>") == 3  # the header and two stories
+    assert '<td dir="auto">000_6115d0bf09f38642</td>' in to_read
+    assert '<td dir="auto">000_6115d0bf09f38642#e1</td>' in to_read

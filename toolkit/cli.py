@@ -1,4 +1,4 @@
-"""Command line: ``toolkit clean|topics|themes|gallery|report``.
+"""Command line: ``toolkit clean|topics|themes|reading-sample|accuracy|gallery|report``.
 
 Wires the stages together; nothing imports this module. User errors (bad
 input, bad usage) print one line naming the file and the problem and exit 2.
@@ -86,6 +86,34 @@ def _parser() -> argparse.ArgumentParser:
     _add_scheduler(themes)
     themes.set_defaults(run=_cmd_themes, subparser=themes)
 
+    sample = sub.add_parser(
+        "reading-sample",
+        help="draw a seeded sample of stories to read by hand, to check one theme's verdicts",
+        description="Write a CSV of stories to read (id, source, date, title, text and an empty column named after "
+        "the theme), drawn from those given the theme, those near it and the rest; fill that column with 1 or 0, "
+        "then run `toolkit accuracy`.",
+    )
+    sample.add_argument("articles", type=Path, help="articles saved by `toolkit clean`")
+    _add_scores(sample)
+    sample.add_argument("--theme", required=True, help="the theme to check, by its key (e.g. security_cooperation)")
+    _add_kinds(sample)
+    sample.add_argument("-n", "--size", type=int, default=100, help="stories to read (default: 100)")
+    sample.add_argument("--seed", type=int, default=42)
+    sample.add_argument(
+        "-o", "--output", type=Path, required=True, help="the CSV to write (never overwritten: it may hold labels)"
+    )
+    sample.set_defaults(run=_cmd_reading_sample, subparser=sample)
+
+    accuracy = sub.add_parser(
+        "accuracy",
+        help="precision, recall and F1 of one theme's verdicts against a reading sample you labelled",
+    )
+    accuracy.add_argument("labels", type=Path, help="the CSV of `toolkit reading-sample`, its theme column filled")
+    accuracy.add_argument("--articles", type=Path, required=True, help="articles saved by `toolkit clean`")
+    _add_scores(accuracy)
+    _add_kinds(accuracy)
+    accuracy.set_defaults(run=_cmd_accuracy, subparser=accuracy)
+
     gallery = sub.add_parser(
         "gallery",
         help="write every chart as PNG and HTML for the given data",
@@ -116,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
         help="put plotly.js inside each HTML file (about 5 MB more each) instead of one shared copy beside them",
     )
     _add_settings(report, inputs)
+    report.add_argument(
+        "--reading-labels",
+        type=Path,
+        metavar="FILE",
+        help="a reading sample you labelled (`toolkit reading-sample`): the themes report measures its theme's "
+        "verdicts against it",
+    )
     report.set_defaults(run=_cmd_report, subparser=report)
     return parser
 
@@ -142,6 +177,15 @@ def _add_countries(parser: argparse.ArgumentParser | argparse._ArgumentGroup) ->
         metavar="FILE",
         help="a gazetteer TSV of your own rows (the columns of toolkit/data/countries.tsv), on top of the "
         "built-in one: the states security cooperation and the country tables read",
+    )
+
+
+def _add_scores(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scores",
+        type=Path,
+        default=Path("data/processed/themes.parquet"),
+        help="theme scores saved by `toolkit themes` (default: data/processed/themes.parquet)",
     )
 
 
@@ -258,6 +302,7 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
         "themes_file": args.themes,
         "theme_scores_file": args.theme_scores,
         "countries_file": args.countries,
+        "reading_labels_file": getattr(args, "reading_labels", None),  # the report's own: no chart reads it
     }
     return {
         name: str(value) if isinstance(value, Path) else value for name, value in settings.items() if value is not None
@@ -428,6 +473,45 @@ def _cmd_themes(args: argparse.Namespace) -> int:
     counts = scores["theme"].fillna("none").value_counts()
     print(f"wrote {len(scores)} stories to {args.output} ({', '.join(f'{k}: {n}' for k, n in counts.items())})")
     return 0
+
+
+def _cmd_reading_sample(args: argparse.Namespace) -> int:
+    from toolkit.themes import read_theme_scores
+    from toolkit.validation import reading_sample
+
+    if args.output.exists():
+        raise InputError(args.output, "exists and may hold your labels: give another --output, or delete it first")
+    scores = read_theme_scores(args.scores)
+    sample = reading_sample(
+        _read_stories(args.articles, None), scores, theme=args.theme, size=args.size, seed=args.seed, **_kinds_of(args)
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    sample.to_csv(args.output, index=False, encoding="utf-8-sig")  # the BOM lets spreadsheets read Arabic
+    print(
+        f"wrote {len(sample)} stories to read to {args.output}: fill {args.theme} with 1 or 0, then `toolkit accuracy`"
+    )
+    return 0
+
+
+def _cmd_accuracy(args: argparse.Namespace) -> int:
+    from toolkit.themes import read_theme_scores
+    from toolkit.validation import read_labels, theme_accuracy
+
+    labels = read_labels(args.labels)
+    articles, scores = _read_stories(args.articles, None), read_theme_scores(args.scores)
+    try:
+        table = theme_accuracy(articles, scores, labels, **_kinds_of(args))
+    except InputError as err:  # a problem of the labels is one of the labels file
+        raise InputError(args.labels, err.problem) if err.path == "labels" else err from None
+    theme = next(c for c in labels.columns if f"score_{c}" in scores.columns)
+    print(f"{theme}: {table['read'].iloc[0]} stories read ({args.labels})")
+    for row in table.itertuples():
+        print(f"  {row.measure:<16} {row.estimate:6.3f}  (95 % interval {row.low:.3f}–{row.high:.3f})")
+    return 0
+
+
+def _kinds_of(args: argparse.Namespace) -> dict[str, list[str]]:
+    return {} if args.kinds is None else {"kinds": args.kinds}
 
 
 def _cmd_gallery(args: argparse.Namespace) -> int:

@@ -180,7 +180,7 @@ def _names(file: Path) -> list[str]:
     return pq.read_schema(file).names
 
 
-def _rows_of(articles: Any, ids: pd.Series) -> pd.DataFrame:
+def rows_of(articles: Any, ids: pd.Series) -> pd.DataFrame:
     """The rows whose id is one of ``ids``, gathered to the client in input order (ids are unique per corpus)."""
     listed = _Listed.of(ids)
     if isinstance(articles, ArticleParts):
@@ -248,7 +248,7 @@ def score_themes_dask(articles: Any, *, sample_size: int | None = SAMPLE_SIZE, s
 
     ids = columns_of(articles, ["article_id"])["article_id"]
     themes = options.pop("themes", None)
-    sample = _rows_of(articles, ids[sampled_stories(ids, sample_size, seed=seed)])
+    sample = rows_of(articles, ids[sampled_stories(ids, sample_size, seed=seed)])
     scorer = ThemeScorer(themes, **options).fit(sample)
     return _by_part(articles, scorer.transform, scorer.transform(sample.iloc[:0]))
 
@@ -269,7 +269,7 @@ def fit_topics_dask(articles: Any, **options: Any) -> Any:
     outline = columns_of(articles, ["article_id", "source", "kind", "duplicate_of"])
     story_ids = counted_stories(outline, kinds=model.kinds)["article_id"].reset_index(drop=True)
     in_sample = sampled_stories(story_ids, model.sample_size, seed=model.seed)
-    model.fit_sample(_rows_of(articles, story_ids[in_sample]))
+    model.fit_sample(rows_of(articles, story_ids[in_sample]))
     assigned = []
     if not in_sample.all():
         rest = story_ids[~in_sample]

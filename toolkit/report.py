@@ -54,7 +54,14 @@ _PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _PARAMETER_TAGS = frozenset({"parameters", "injected-parameters"})
 
 # Parameters naming a file or folder: the kernel runs in the output folder, so they are made absolute first.
-_PATH_PARAMETERS = ("articles_file", "model_dir", "themes_file", "theme_scores_file", "countries_file")
+_PATH_PARAMETERS = (
+    "articles_file",
+    "model_dir",
+    "themes_file",
+    "theme_scores_file",
+    "countries_file",
+    "reading_labels_file",
+)
 
 # What an empty cell of `rtl_table` says: a story with no theme has «no theme»; anything else a dash.
 NO_THEME = "لا محور"

@@ -1,0 +1,145 @@
+"""Checking theme verdicts by reading: the sample to read, and the accuracy the labels give."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit.cli import main
+from toolkit.errors import InputError
+from toolkit.load import save_articles
+from toolkit.validation import verdict_strata
+
+PAGE = "000_6115d0bf09f38642"
+
+
+@pytest.fixture(scope="module")
+def seed_stories(seed_page) -> tuple[pd.DataFrame, pd.DataFrame]:
+    articles = toolkit.load_articles(seed_page)
+    return articles, toolkit.score_themes(articles)
+
+
+def population(assigned: tuple[int, int], near: tuple[int, int], rest: tuple[int, int]) -> tuple[pd.DataFrame, ...]:
+    """Stories a0.., n0.., r0.. in three strata, and the true label of each: (stories, of which have the theme)."""
+    rows = []
+    for prefix, (size, true), score, theme in (
+        ("a", assigned, 0.9, "x"),
+        ("n", near, 0.1, None),
+        ("r", rest, 0.0, None),
+    ):
+        rows += [(f"{prefix}{i:04d}", score, theme, int(i < true)) for i in range(size)]
+    frame = pd.DataFrame(rows, columns=["article_id", "score_x", "theme", "truth"])
+    return frame[["article_id"]], frame[["article_id", "score_x", "theme"]], frame[["article_id", "truth"]]
+
+
+def test_the_seed_page_gives_its_two_stories_to_read_and_the_disaster_verdicts_are_right(seed_stories):
+    articles, scores = seed_stories
+    sample = toolkit.reading_sample(articles, scores, theme="natural_disasters", size=5)
+    # Headlines are not stories an outlet published (as every table counts): the article and the "read also".
+    assert sorted(sample["article_id"]) == [PAGE, f"{PAGE}#e1"]
+    assert sample.columns.tolist() == ["article_id", "source", "published_at", "title", "text", "natural_disasters"]
+    assert sample["natural_disasters"].isna().all()
+    labels = sample.assign(natural_disasters=sample["article_id"].map({PAGE: 0, f"{PAGE}#e1": 1}))
+    accuracy = toolkit.theme_accuracy(articles, scores, labels).set_index("measure")
+    assert accuracy["estimate"].to_dict() == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "toolkit share": 0.5,
+        "estimated share": 0.5,
+    }
+    assert accuracy["read"].tolist() == [2] * 5
+
+
+def test_the_sample_takes_forty_forty_twenty_and_shows_nothing_of_the_verdicts():
+    articles, scores, _ = population((300, 0), (500, 0), (5000, 0))
+    sample = toolkit.reading_sample(articles, scores, theme="x", size=100, seed=7)
+    strata = verdict_strata(articles, scores, theme="x").loc[sample["article_id"]]
+    assert strata.value_counts().to_dict() == {"assigned": 40, "near": 40, "rest": 20}
+    assert sample.columns.tolist() == ["article_id", "x"]
+    # Shuffled: the strata are not read in blocks (the first 40 are not all assigned).
+    assert strata.iloc[:40].nunique() == 3
+    again = toolkit.reading_sample(articles.iloc[::-1], scores, theme="x", size=100, seed=7)
+    assert again["article_id"].tolist() == sample["article_id"].tolist()
+    other = toolkit.reading_sample(articles, scores, theme="x", size=100, seed=8)
+    assert other["article_id"].tolist() != sample["article_id"].tolist()
+
+
+def test_a_small_stratum_is_read_whole_and_leaves_its_part_to_the_others():
+    articles, scores, _ = population((10, 0), (0, 0), (5000, 0))
+    sample = toolkit.reading_sample(articles, scores, theme="x", size=100)
+    strata = verdict_strata(articles, scores, theme="x").loc[sample["article_id"]]
+    assert strata.value_counts().to_dict() == {"rest": 90, "assigned": 10}
+
+
+def test_each_label_weighs_for_the_stories_of_its_stratum():
+    # 100 given the theme (80 have it), 200 near (40 have it), 700 others (70 have it); read 10, 20 and 70
+    # with the same proportions. Truth: precision 80/100, recall 80/190, share 190/1000.
+    articles, scores, truth = population((100, 80), (200, 40), (700, 70))
+    read = pd.concat(
+        [
+            truth[truth["article_id"].str.startswith("a")].iloc[[*range(8), 80, 81]],
+            truth[truth["article_id"].str.startswith("n")].iloc[[*range(4), *range(40, 56)]],
+            truth[truth["article_id"].str.startswith("r")].iloc[[*range(7), *range(70, 133)]],
+        ]
+    ).rename(columns={"truth": "x"})
+    accuracy = toolkit.theme_accuracy(articles, scores, read, theme="x").set_index("measure")
+    assert accuracy.loc["precision", "estimate"] == pytest.approx(0.8)
+    assert accuracy.loc["recall", "estimate"] == pytest.approx(80 / 190)
+    assert accuracy.loc["estimated share", "estimate"] == pytest.approx(0.19)
+    assert accuracy.loc["toolkit share", "estimate"] == pytest.approx(0.1)
+    assert accuracy.loc["recall", "low"] < 80 / 190 < accuracy.loc["recall", "high"]
+    # The intervals are seeded: the same on every run.
+    assert toolkit.theme_accuracy(articles, scores, read, theme="x").equals(accuracy.reset_index())
+
+
+def test_every_story_read_gives_the_plain_precision_and_recall():
+    articles, scores, truth = population((20, 15), (30, 6), (50, 1))
+    labels = truth.rename(columns={"truth": "x"})
+    accuracy = toolkit.theme_accuracy(articles, scores, labels, theme="x").set_index("measure")
+    assert accuracy.loc["precision", "estimate"] == pytest.approx(15 / 20)
+    assert accuracy.loc["recall", "estimate"] == pytest.approx(15 / 22)
+    assert accuracy["read"].iloc[0] == 100
+
+
+def test_stories_not_yet_read_are_left_out_and_a_wrong_label_is_named():
+    articles, scores, truth = population((4, 2), (4, 1), (4, 0))
+    labels = truth.rename(columns={"truth": "x"}).astype({"x": "object"})
+    labels.loc[labels["article_id"] == "r0003", "x"] = None
+    assert toolkit.theme_accuracy(articles, scores, labels, theme="x")["read"].iloc[0] == 11
+    labels.loc[labels["article_id"] == "n0002", "x"] = "yes"
+    with pytest.raises(InputError, match="story n0002 has 'yes'"):
+        toolkit.theme_accuracy(articles, scores, labels, theme="x")
+    stray = pd.DataFrame({"article_id": ["zz"], "x": [1]})
+    with pytest.raises(InputError, match="not among the scored stories: zz"):
+        toolkit.theme_accuracy(articles, scores, stray)
+    with pytest.raises(InputError, match=r"needs one column named after a theme \(x\); found none"):
+        toolkit.theme_accuracy(articles, scores, stray.rename(columns={"x": "label"}))
+
+
+def test_a_theme_without_scores_is_a_clear_error(seed_stories):
+    articles, scores = seed_stories
+    with pytest.raises(InputError, match="score_elections"):
+        toolkit.reading_sample(articles, scores, theme="elections")
+
+
+def test_cli_draws_a_sample_to_read_keeps_it_and_measures_the_labels(tmp_path, seed_page, capsys):
+    articles, scores, sample = tmp_path / "articles.parquet", tmp_path / "themes.parquet", tmp_path / "read.csv"
+    save_articles(toolkit.load_articles(seed_page, progress=False), articles)
+    assert main(["themes", str(articles), "-o", str(scores)]) == 0
+    check = ["--scores", str(scores), "--theme", "natural_disasters"]
+    assert main(["reading-sample", str(articles), *check, "-o", str(sample)]) == 0
+    # Spreadsheets read Arabic from a CSV that starts with a byte order mark.
+    assert sample.read_bytes().startswith("\ufeffarticle_id,source,published_at,title,text,natural_disasters".encode())
+    assert main(["reading-sample", str(articles), *check, "-o", str(sample)]) == 2
+    assert "read.csv: exists and may hold your labels" in capsys.readouterr().err
+    assert main(["accuracy", str(sample), "--articles", str(articles), "--scores", str(scores)]) == 2
+    assert "read.csv: no story has a label yet" in capsys.readouterr().err
+    read = pd.read_csv(sample, encoding="utf-8-sig")
+    read.assign(natural_disasters=read["article_id"].map({PAGE: 0, f"{PAGE}#e1": 1})).to_csv(sample, index=False)
+    assert main(["accuracy", str(sample), "--articles", str(articles), "--scores", str(scores)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"natural_disasters: 2 stories read ({sample})"
+    assert out[1].split() == ["precision", "1.000", "(95", "%", "interval", "1.000–1.000)"]
+    assert out[5].split()[:3] == ["estimated", "share", "0.500"]
