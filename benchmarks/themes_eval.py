@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,6 @@ from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
 from toolkit.stories import counted_stories
 from toolkit.themes import DEFAULT_THRESHOLD, RELATION_WEIGHTS, ThemeScorer, relation_score
-from toolkit.validation import stratified_intervals, weighted_scores
 
 GOLD = REPO / "benchmarks" / "themes_gold.csv"
 # Every reading of the gold stories (ids and labels only): the first, a blind second of every story, and a
@@ -106,7 +106,7 @@ def reading_agreement(gold: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
         first, other = joined[theme].to_numpy() == 1, joined[f"{theme}_second"].to_numpy() == 1
         agreement = float((first == other).mean())
         chance = first.mean() * other.mean() + (1 - first.mean()) * (1 - other.mean())
-        precision, recall, _ = weighted_scores(weight, other, first)
+        precision, recall, _ = _weighted_scores(weight, other, first)
         rows.append(
             {
                 "theme": theme,
@@ -201,7 +201,7 @@ def _fitted_weights(rows: pd.DataFrame, theme: str) -> tuple[float, ...]:
 
     def f1(intercept: float) -> float:
         found = _relation_theme(rows, (*coefficients, intercept))
-        return weighted_scores(weight, found, true)[2]
+        return _weighted_scores(weight, found, true)[2]
 
     moves = sorted(np.arange(-4, 5) / 4, key=abs)  # the smaller move first: max keeps the first of equals
     best = max(moves, key=lambda move: f1(round(float(model.intercept_[0]) + move, 2)))
@@ -233,7 +233,7 @@ def held_out_outlets(
         if len(set(true[~held])) < 2:  # nothing to fit on without this outlet (a corpus-free run)
             return (float("nan"),) * 3
         found[held] = _relation_theme(rows[held], _fitted_weights(rows[~held], theme))
-    return tuple(float(v) for v in weighted_scores(rows["weight"].to_numpy(dtype=float), found, true))
+    return tuple(float(v) for v in _weighted_scores(rows["weight"].to_numpy(dtype=float), found, true))
 
 
 def _relation_theme(rows: pd.DataFrame, weights: tuple[float, ...]) -> np.ndarray:
@@ -261,7 +261,7 @@ def gold_metrics(stories: pd.DataFrame, gold: pd.DataFrame, *, column: str = "th
         weight = part["weight"].to_numpy(dtype=float)
         for theme in THEMES:
             predicted, true = _predicted_and_true(part, theme, column)
-            precision, recall, f1 = weighted_scores(weight, predicted, true)
+            precision, recall, f1 = _weighted_scores(weight, predicted, true)
             rows.append(
                 {
                     "split": split,
@@ -296,14 +296,15 @@ def gold_intervals(
     joined = gold.merge(stories[["article_id", column]], on="article_id").sort_values("article_id", ignore_index=True)
     weight = joined["weight"].to_numpy(dtype=float)
     strata = [ix for _, ix in sorted(joined.groupby(["corpus", "stratum"]).indices.items())]
+    rng = np.random.default_rng(seed)
+    draws = [np.concatenate([rng.choice(ix, size=len(ix)) for ix in strata]) for _ in range(resamples)]
     rows = []
     for theme in THEMES:
         predicted, true = _predicted_and_true(joined, theme, column)
-
-        def measures(d: np.ndarray, predicted: np.ndarray = predicted, true: np.ndarray = true) -> tuple[float, ...]:
-            return weighted_scores(weight[d], predicted[d], true[d])
-
-        low, high = stratified_intervals(strata, measures, resamples=resamples, seed=seed)
+        samples = np.array([_weighted_scores(weight[d], predicted[d], true[d]) for d in draws])
+        with warnings.catch_warnings():  # a measure no resample defines (no story has or gets the theme): nan
+            warnings.simplefilter("ignore", RuntimeWarning)
+            low, high = np.nanpercentile(samples, [2.5, 97.5], axis=0)
         for name, lo, hi in zip(("precision", "recall", "f1"), low, high, strict=True):
             rows.append({"theme": theme, "metric": name, "low": lo, "high": hi})
     return pd.DataFrame(rows)
@@ -311,6 +312,15 @@ def gold_intervals(
 
 def _predicted_and_true(part: pd.DataFrame, theme: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     return (part[column] == theme).fillna(False).to_numpy(dtype=bool), part[theme].to_numpy() == 1
+
+
+def _weighted_scores(weight: np.ndarray, predicted: np.ndarray, true: np.ndarray) -> tuple[float, float, float]:
+    """Weighted precision, recall and F1 (nan where undefined)."""
+    hit = (weight * (predicted & true)).sum()
+    precision = hit / (weight * predicted).sum() if predicted.any() else float("nan")
+    recall = hit / (weight * true).sum() if true.any() else float("nan")
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
+    return precision, recall, f1
 
 
 def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:

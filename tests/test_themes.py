@@ -687,11 +687,15 @@ def test_every_gold_story_was_read_twice_blind_and_its_label_is_the_majority_of_
 
     gold, readings = read_gold(), read_readings()
     assert list(readings.columns) == ["article_id", "reading", *THEMES]
-    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": len(gold), "third": 11}
+    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": len(gold), "third": 38}
     first, second = (reading(readings, name, gold).set_index("article_id") for name in ("first", "second"))
     differ = first[list(THEMES)].ne(second.loc[first.index, list(THEMES)]).any(axis=1)
-    # A third reading settles each story the first two disagree on, and only those.
-    assert sorted(readings.loc[readings["reading"] == "third", "article_id"]) == sorted(differ[differ].index)
+    # A third reading settles each of the 11 stories the first two disagree on; 27 more were read with them so
+    # that nothing marked them out (the third reading gives those the same labels as the other two).
+    third = reading(readings, "third", gold).set_index("article_id")
+    assert differ.sum() == 11 and set(differ[differ].index) <= set(third.index)
+    agreed = third.index.difference(differ[differ].index)
+    assert len(agreed) == 27 and third.loc[agreed, list(THEMES)].equals(first.loc[agreed, list(THEMES)])
     majority = adjudicated(readings).set_index("article_id").loc[gold["article_id"], list(THEMES)]
     assert majority.to_numpy().tolist() == gold[list(THEMES)].to_numpy().tolist()
     table = reading_agreement(reading(readings, "first", gold), reading(readings, "second", gold))

@@ -63,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "reading_sample": "toolkit.validation",
     "theme_accuracy": "toolkit.validation",
     "read_labels": "toolkit.validation",
+    "save_reading_sample": "toolkit.validation",
     # places: the countries of every story, who cooperates with whom, words in context
     "load_countries": "toolkit.countries",
     "detect_countries": "toolkit.countries",

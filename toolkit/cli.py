@@ -109,7 +109,11 @@ def _parser() -> argparse.ArgumentParser:
         help="precision, recall and F1 of one theme's verdicts against a reading sample you labelled",
     )
     accuracy.add_argument("labels", type=Path, help="the CSV of `toolkit reading-sample`, its theme column filled")
-    accuracy.add_argument("--articles", type=Path, required=True, help="articles saved by `toolkit clean`")
+    accuracy.add_argument(
+        "--articles",
+        type=Path,
+        help="articles saved by `toolkit clean`: needed only for labels without the draw beside them",
+    )
     _add_scores(accuracy)
     _add_kinds(accuracy)
     accuracy.set_defaults(run=_cmd_accuracy, subparser=accuracy)
@@ -477,18 +481,17 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 def _cmd_reading_sample(args: argparse.Namespace) -> int:
     from toolkit.themes import read_theme_scores
-    from toolkit.validation import reading_sample
+    from toolkit.validation import reading_sample, save_reading_sample
 
-    if args.output.exists():
-        raise InputError(args.output, "exists and may hold your labels: give another --output, or delete it first")
-    scores = read_theme_scores(args.scores)
-    sample = reading_sample(
-        _read_stories(args.articles, None), scores, theme=args.theme, size=args.size, seed=args.seed, **_kinds_of(args)
-    )
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    sample.to_csv(args.output, index=False, encoding="utf-8-sig")  # the BOM lets spreadsheets read Arabic
+    stories, scores = _read_stories(args.articles, None), read_theme_scores(args.scores)
+    try:
+        sample = reading_sample(stories, scores, theme=args.theme, size=args.size, seed=args.seed, **_kinds_of(args))
+    except InputError as err:  # a theme the scores do not have is a problem of the scores file
+        raise InputError(args.scores, err.problem) if err.path == "theme scores" else err from None
+    design = save_reading_sample(sample, args.output)
     print(
-        f"wrote {len(sample)} stories to read to {args.output}: fill {args.theme} with 1 or 0, then `toolkit accuracy`"
+        f"wrote {len(sample)} stories to read to {args.output} (the draw: {design.name}): "
+        f"fill {args.theme} with 1 or 0, then toolkit accuracy {args.output}"
     )
     return 0
 
@@ -498,13 +501,15 @@ def _cmd_accuracy(args: argparse.Namespace) -> int:
     from toolkit.validation import read_labels, theme_accuracy
 
     labels = read_labels(args.labels)
-    articles, scores = _read_stories(args.articles, None), read_theme_scores(args.scores)
+    if "design" not in labels.attrs and args.articles is None:
+        raise InputError(args.labels, "has no draw beside it: give --articles (and --scores) it was drawn from")
+    articles = None if args.articles is None else _read_stories(args.articles, None)
+    scores = None if "design" in labels.attrs else read_theme_scores(args.scores)
     try:
-        table = theme_accuracy(articles, scores, labels, **_kinds_of(args))
+        table = theme_accuracy(labels, articles, scores, **_kinds_of(args))
     except InputError as err:  # a problem of the labels is one of the labels file
         raise InputError(args.labels, err.problem) if err.path == "labels" else err from None
-    theme = next(c for c in labels.columns if f"score_{c}" in scores.columns)
-    print(f"{theme}: {table['read'].iloc[0]} stories read ({args.labels})")
+    print(f"{table['theme'].iloc[0]}: {table['read'].iloc[0]} stories read ({args.labels})")
     for row in table.itertuples():
         print(f"  {row.measure:<16} {row.estimate:6.3f}  (95 % interval {row.low:.3f}–{row.high:.3f})")
     return 0

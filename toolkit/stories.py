@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["SAMPLE_SIZE", "STORY_KINDS", "counted_stories", "sampled_stories"]
+__all__ = ["SAMPLE_SIZE", "STORY_KINDS", "counted_stories", "sampled_stories", "seeded_order"]
 
 # What every table and chart counts as a story an outlet published: whole articles and "read also" stories.
 STORY_KINDS = ("article", "embedded")
@@ -58,10 +58,20 @@ def sampled_stories(article_ids: pd.Series, sample_size: int | None, *, seed: in
     n = len(article_ids)
     if sample_size is None or n <= sample_size:
         return np.ones(n, dtype=bool)
+    chosen = np.zeros(n, dtype=bool)
+    chosen[seeded_order(article_ids, seed=seed)[:sample_size]] = True
+    return chosen
+
+
+def seeded_order(article_ids: pd.Series | Sequence[str], *, seed: int = 42) -> np.ndarray:
+    """The positions of ``article_ids`` ordered by the seeded BLAKE2 digest of each id: a shuffle that depends only
+    on the ids and the seed (not on numpy's version, the CPU or the input's order). Equal ids keep their order.
+
+    >>> seeded_order(["a", "b", "c", "d"]).tolist()
+    [0, 2, 1, 3]
+    """
     salt = seed.to_bytes(8, "little", signed=True)
     digests = [
         hashlib.blake2b(str(i).encode("utf-8", "surrogatepass"), digest_size=8, salt=salt).digest() for i in article_ids
     ]
-    chosen = np.zeros(n, dtype=bool)
-    chosen[sorted(range(n), key=digests.__getitem__)[:sample_size]] = True
-    return chosen
+    return np.array(sorted(range(len(digests)), key=digests.__getitem__), dtype=np.int64)
