@@ -340,6 +340,7 @@ def _themes_rows(settings: Settings) -> list[Row]:
         read_readings,
         reading,
         reading_agreement,
+        reading_check,
         relation_features,
         score_sources,
     )
@@ -411,6 +412,23 @@ def _themes_rows(settings: Settings) -> list[Row]:
                 "`benchmarks/themes_readings.csv`: every gold story read again, blind to the first labels and to the"
                 f" scores, from `docs/themes.md` alone; the {disputed} stories the readings disagree on read a third"
                 " time, blind; the gold label is the majority",
+            ]
+        )
+    for theme in THEMES:
+        check = reading_check(stories, gold, theme)
+        rows.append(
+            [
+                f"a user's reading check, {theme}",
+                f"100 of the {int(table.loc[('all', theme), 'n']):,} gold stories drawn by `toolkit.reading_sample`,"
+                " 200 seeds",
+                "; ".join(
+                    f"{name} {score(c['census'])}: held by {score(c['covered'])} of intervals, median width"
+                    f" {score(c['width'])}"
+                    for name, c in check.items()
+                ),
+                "200",
+                "the gold stories as the corpus and their gold labels as the reader; `toolkit.theme_accuracy`'s 95 %"
+                " intervals against the census values (`benchmarks.themes_eval.reading_check`)",
             ]
         )
     return rows
@@ -487,6 +505,8 @@ def _themes_names(settings: Settings) -> list[str]:
         "themes vs gold on held-out outlets, security_cooperation",
         "second reading vs first, security_cooperation",
         "second reading vs first, natural_disasters",
+        "a user's reading check, security_cooperation",
+        "a user's reading check, natural_disasters",
     ]
 
 
@@ -598,7 +618,11 @@ NOTES = """\
   that outlet's gold stories, so it estimates an outlet nobody fitted them on; the word lists themselves were
   written while reading these corpora, so it is still an upper bound for an unseen outlet. The second-reading rows
   compare the first reading of every gold story with a second one, read blind from the guideline alone (before the
-  third readings settled their disagreements: `benchmarks/themes_readings.csv`).
+  third readings settled their disagreements: `benchmarks/themes_readings.csv`). The reading-check rows treat the
+  gold stories as a user's corpus and their gold labels as the user's reading: 200 seeded samples of 100 stories
+  (`toolkit.reading_sample`), each measured by `toolkit.theme_accuracy`, and how often its 95 % interval holds the
+  value all the gold stories give (ideally about 95 %; its Beta intervals ignore that a sample is a large part of
+  a small corpus, so they run wide there).
 - Country rows: `toolkit.detect_countries` against `benchmarks/countries_gold.csv` (210 stories, 70 per corpus, every
   country each names listed by reading against `docs/countries.md`), counting (story, country) pairs. The dev
   stories' errors were used to correct the gazetteer; the test stories were drawn and read afterwards.

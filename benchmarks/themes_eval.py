@@ -125,8 +125,8 @@ def reading_agreement(gold: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
 def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every story of every source that exists: its corpus, outlet, kind, and the theme of each scorer.
 
-    ``theme`` is `toolkit.score_themes` (the default), ``theme_lexicon`` the seed lexicon alone
-    (``ThemeScorer(learn=False)``). Also the seconds `score_themes` took per source.
+    ``theme`` and the ``score_<theme>`` columns are `toolkit.score_themes` (the default), ``theme_lexicon``
+    the seed lexicon alone (``ThemeScorer(learn=False)``). Also the seconds `score_themes` took per source.
     """
     frames, seconds = [], {}
     for name in SOURCES:
@@ -140,7 +140,10 @@ def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
         lexicon = ThemeScorer(learn=False).fit_transform(articles)
         frames.append(
             articles[["article_id", "source", "kind", "duplicate_of"]].assign(
-                corpus=name, theme=scores["theme"].to_numpy(), theme_lexicon=lexicon["theme"].to_numpy()
+                corpus=name,
+                **{c: scores[c].to_numpy() for c in scores.columns if c.startswith("score_")},
+                theme=scores["theme"].to_numpy(),
+                theme_lexicon=lexicon["theme"].to_numpy(),
             )
         )
     return pd.concat(frames, ignore_index=True), seconds
@@ -321,6 +324,49 @@ def _weighted_scores(weight: np.ndarray, predicted: np.ndarray, true: np.ndarray
     recall = hit / (weight * true).sum() if true.any() else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else float("nan")
     return precision, recall, f1
+
+
+def reading_check(stories: pd.DataFrame, gold: pd.DataFrame, theme: str, *, size: int = 100, seeds: int = 200) -> dict:
+    """How a user's check (`toolkit.reading_sample` of ``size`` stories, `toolkit.theme_accuracy`) fares where the
+    truth is known: the gold stories are the corpus, their gold labels the reader, one draw per seed.
+
+    Returns the census ``precision``, ``recall`` and ``share`` of the gold stories counted, and per measure the
+    share of draws whose 95 % interval holds the census value (``covered``) and the median interval width.
+    """
+    from toolkit.validation import reading_sample, theme_accuracy
+
+    corpus = stories[stories["article_id"].isin(gold["article_id"])]
+    articles, scores = corpus[["article_id", "source", "kind", "duplicate_of"]], corpus.drop(columns=["kind"])
+    counted = counted_stories(articles)["article_id"]
+    true = gold.set_index("article_id").loc[counted, theme].to_numpy() == 1
+    given = (scores.set_index("article_id").loc[counted, "theme"] == theme).fillna(False).to_numpy(dtype=bool)
+    if not true.any() or not given.any():  # a corpus-free run: no gold story to draw from
+        return {
+            m: {"census": np.nan, "covered": np.nan, "width": np.nan}
+            for m in ("precision", "recall", "estimated share")
+        }
+    census = {
+        "precision": true[given].mean(),
+        "recall": (true & given).sum() / true.sum(),
+        "estimated share": true.mean(),
+    }
+    covered, widths = {m: 0 for m in census}, {m: [] for m in census}
+    for seed in range(seeds):
+        sample = reading_sample(articles, scores, theme=theme, size=size, seed=seed)
+        labels = sample[["article_id"]].merge(gold[["article_id", theme]], on="article_id")
+        labels.attrs = sample.attrs
+        table = theme_accuracy(labels).set_index("measure")
+        for measure, value in census.items():
+            covered[measure] += bool(table.loc[measure, "low"] <= value <= table.loc[measure, "high"])
+            widths[measure].append(table.loc[measure, "high"] - table.loc[measure, "low"])
+    return {
+        measure: {
+            "census": float(value),
+            "covered": covered[measure] / seeds,
+            "width": float(np.median(widths[measure])),
+        }
+        for measure, value in census.items()
+    }
 
 
 def attention_by_outlet(stories: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
