@@ -190,7 +190,7 @@ def test_cli_draws_a_sample_to_read_keeps_it_and_measures_the_labels(tmp_path, s
     assert main(draw) == 0
     # Spreadsheets read Arabic from a CSV that starts with a byte order mark; the draw is kept beside it.
     assert sample.read_bytes().startswith("\ufeffarticle_id,source,published_at,title,text,natural_disasters".encode())
-    assert (tmp_path / "read.design.json").is_file()
+    assert (tmp_path / ".read.design.json").is_file()
     assert main(draw) == 2
     assert "read.csv: exists and may hold your labels" in capsys.readouterr().err
     assert main(["accuracy", str(sample)]) == 2
@@ -204,3 +204,15 @@ def test_cli_draws_a_sample_to_read_keeps_it_and_measures_the_labels(tmp_path, s
     assert out[5].split()[:3] == ["estimated", "share", "0.500"]
     assert main(["reading-sample", str(articles), "--scores", str(scores), "--theme", "votes", "-o", "x.csv"]) == 2
     assert f"{scores}: no scores for the theme 'votes'" in capsys.readouterr().err
+
+
+def test_every_estimate_lies_in_its_interval_and_a_sample_too_small_to_weigh_is_refused():
+    # All 40 given the theme have it, none of the others read: the rates read are 1 and 0, the draws never are.
+    articles, scores, truth = population((300, 300), (1000, 0), (9000, 0))
+    read = pd.concat([truth.iloc[:40], truth.iloc[300:340], truth.iloc[1300:1320]])
+    table = toolkit.theme_accuracy(read, articles, scores).dropna(subset=["estimate"])
+    assert ((table["low"] <= table["estimate"]) & (table["estimate"] <= table["high"])).all()
+    with pytest.raises(InputError, match="must be at least 3: a story from each of assigned, near, rest"):
+        toolkit.reading_sample(articles, scores, theme="x", size=2)
+    three = toolkit.reading_sample(articles, scores, theme="x", size=3)
+    assert set(verdict_strata(articles, scores, theme="x").loc[three["article_id"]]) == {"assigned", "near", "rest"}

@@ -481,8 +481,11 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 def _cmd_reading_sample(args: argparse.Namespace) -> int:
     from toolkit.themes import read_theme_scores
-    from toolkit.validation import reading_sample, save_reading_sample
+    from toolkit.validation import design_path, reading_sample, save_reading_sample
 
+    for target in (args.output, design_path(args.output)):  # before any reading: the file may hold labels
+        if target.exists():
+            raise InputError(target, "exists and may hold your labels: give another --output, or delete it first")
     stories, scores = _read_stories(args.articles, None), read_theme_scores(args.scores)
     try:
         sample = reading_sample(stories, scores, theme=args.theme, size=args.size, seed=args.seed, **_kinds_of(args))
@@ -490,7 +493,7 @@ def _cmd_reading_sample(args: argparse.Namespace) -> int:
         raise InputError(args.scores, err.problem) if err.path == "theme scores" else err from None
     design = save_reading_sample(sample, args.output)
     print(
-        f"wrote {len(sample)} stories to read to {args.output} (the draw: {design.name}): "
+        f"wrote {len(sample)} stories to read to {args.output} (the draw, not for the reader: {design.name}): "
         f"fill {args.theme} with 1 or 0, then toolkit accuracy {args.output}"
     )
     return 0
@@ -501,10 +504,11 @@ def _cmd_accuracy(args: argparse.Namespace) -> int:
     from toolkit.validation import read_labels, theme_accuracy
 
     labels = read_labels(args.labels)
-    if "design" not in labels.attrs and args.articles is None:
+    drawn = "design" in labels.attrs  # the draw decides the strata: the articles and scores are not read
+    if not drawn and args.articles is None:
         raise InputError(args.labels, "has no draw beside it: give --articles (and --scores) it was drawn from")
-    articles = None if args.articles is None else _read_stories(args.articles, None)
-    scores = None if "design" in labels.attrs else read_theme_scores(args.scores)
+    articles = None if drawn else _read_stories(args.articles, None)
+    scores = None if drawn else read_theme_scores(args.scores)
     try:
         table = theme_accuracy(labels, articles, scores, **_kinds_of(args))
     except InputError as err:  # a problem of the labels is one of the labels file

@@ -129,8 +129,15 @@ def reading_sample(
         raise InputError("size", f"must be at least 1, got {size}")
     strata = verdict_strata(articles, scores, theme=theme, kinds=kinds)
     ids = {name: np.sort(strata.index[strata.to_numpy() == name].to_numpy(dtype=str)) for name in STRATA}
+    filled = [name for name in STRATA if len(ids[name])]
+    if size < len(filled):  # every stratum with stories needs a story read, or nothing can be estimated
+        raise InputError("size", f"must be at least {len(filled)}: a story from each of {', '.join(filled)}")
     wanted = [round(size * ALLOCATION["assigned"]), round(size * ALLOCATION["near"])]
-    take = [min(n, len(ids[name])) for n, name in zip([*wanted, size - sum(wanted)], STRATA, strict=True)]
+    wanted.append(size - sum(wanted))
+    wanted = [max(n, 1) if len(ids[name]) else 0 for n, name in zip(wanted, STRATA, strict=True)]
+    while sum(wanted) > size:  # the minimum of one story came out of the largest part
+        wanted[int(np.argmax(wanted))] -= 1
+    take = [min(n, len(ids[name])) for n, name in zip(wanted, STRATA, strict=True)]
     for i, name in enumerate(STRATA):  # what a small stratum leaves goes to the next ones, in this order
         take[i] += min(size - sum(take), len(ids[name]) - take[i])
     drawn = np.concatenate(
@@ -156,13 +163,14 @@ def reading_sample(
 
 def save_reading_sample(sample: pd.DataFrame, path: str | Path) -> Path:
     """Write a `reading_sample` as a CSV to label (UTF-8 with a byte order mark, so spreadsheets read Arabic) and
-    its draw beside it (``<name>.design.json``), which `read_labels` finds. Never overwrites: the file may hold
+    its draw beside it in a hidden file (``.<name>.design.json``: it names each story's stratum, so keep it from
+    the reader), which `read_labels` finds. Never overwrites: the file may hold
     labels. Returns the path of the draw.
 
     >>> save_reading_sample(sample, "data/labels/security_cooperation.csv")  # doctest: +SKIP
     """
     path = Path(path)
-    design = _design_path(path)
+    design = design_path(path)
     for target in (path, design):
         if target.exists():
             raise InputError(target, "exists and may hold your labels: write elsewhere, or delete it first")
@@ -176,7 +184,7 @@ def save_reading_sample(sample: pd.DataFrame, path: str | Path) -> Path:
 
 def read_labels(path: str | Path) -> pd.DataFrame:
     """A reading sample you labelled: the CSV of `save_reading_sample` (or ``toolkit reading-sample``), as a
-    spreadsheet or a script saved it, with its draw (``attrs["design"]``) when ``<name>.design.json`` is beside it.
+    spreadsheet or a script saved it, with its draw (``attrs["design"]``) when ``.<name>.design.json`` is beside it.
 
     >>> labels = read_labels("data/labels/security_cooperation.csv")  # doctest: +SKIP
     """
@@ -189,14 +197,15 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     if "article_id" not in labels.columns:
         hint = ": save it comma-separated ('CSV UTF-8')" if ";" in str(labels.columns[0]) else ""
         raise InputError(path, f"not a reading sample: it has no article_id column{hint}")
-    design = _design_path(Path(path))
+    design = design_path(Path(path))
     if design.is_file():
         labels.attrs["design"] = json.loads(design.read_text(encoding="utf-8"))
     return labels
 
 
-def _design_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.design.json")
+def design_path(path: Path) -> Path:
+    """Where the draw is kept: a hidden file beside the CSV (it names each story's stratum: not for the reader)."""
+    return path.with_name(f".{path.stem}.design.json")
 
 
 def theme_accuracy(
@@ -232,11 +241,11 @@ def theme_accuracy(
     [1.0, 0.5, 0.67, 0.5, 1.0]
     """
     design: dict[str, Any] | None = labels.attrs.get("design")
+    if design is not None and theme is not None and design["theme"] != theme:
+        raise InputError("labels", f"the sample was drawn for {design['theme']!r}, not {theme!r}")
     theme = theme or (design["theme"] if design else _labelled_theme(labels, scores))
     require_columns(labels, ["article_id", theme], name="labels")
     if design is not None:
-        if design["theme"] != theme:
-            raise InputError("labels", f"the sample was drawn for {design['theme']!r}, not {theme!r}")
         strata = pd.Series(design["drawn"], dtype=str)
         sizes = {name: int(design["stories"][name]) for name in STRATA}
     elif articles is None or scores is None:
@@ -267,7 +276,10 @@ def theme_accuracy(
         low, high = (
             np.nanpercentile(spread[measure], [2.5, 97.5]) if np.isfinite(spread[measure]).any() else (np.nan,) * 2
         )
-        rows.append((theme, measure, float(estimate[measure][0]), float(low), float(high), len(read)))
+        value = float(estimate[measure][0])
+        # The interval holds the estimate: Jeffreys draws are never exactly 0 or 1, the rate read can be.
+        low, high = (min(low, value), max(high, value)) if np.isfinite(value) else (np.nan, np.nan)
+        rows.append((theme, measure, value, float(low), float(high), len(read)))
     return pd.DataFrame(rows, columns=["theme", "measure", "estimate", "low", "high", "read"])
 
 
@@ -284,7 +296,8 @@ def _labelled_theme(labels: pd.DataFrame, scores: pd.DataFrame | None) -> str:
 
 def _read_labels_of(labels: pd.DataFrame, theme: str, strata: pd.Series) -> pd.DataFrame:
     """The labelled rows, ids as text and labels as 0/1, checked against the stories drawn or scored."""
-    read = labels[["article_id", theme]].dropna(subset=[theme]).astype({"article_id": str})
+    read = labels[["article_id", theme]].replace(r"^\s*$", np.nan, regex=True)  # a blank cell is not read yet
+    read = read.dropna(subset=[theme]).astype({"article_id": str})
     if read.empty:
         raise InputError("labels", f"no story has a label yet: fill the {theme} column with 1 or 0")
     twice = read.loc[read["article_id"].duplicated(), "article_id"]
