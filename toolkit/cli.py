@@ -481,11 +481,9 @@ def _cmd_themes(args: argparse.Namespace) -> int:
 
 def _cmd_reading_sample(args: argparse.Namespace) -> int:
     from toolkit.themes import read_theme_scores
-    from toolkit.validation import design_path, reading_sample, save_reading_sample
+    from toolkit.validation import reading_sample, refuse_overwrite, save_reading_sample
 
-    for target in (args.output, design_path(args.output)):  # before any reading: the file may hold labels
-        if target.exists():
-            raise InputError(target, "exists and may hold your labels: give another --output, or delete it first")
+    refuse_overwrite(args.output)  # before any story is read
     stories, scores = _read_stories(args.articles, None), read_theme_scores(args.scores)
     try:
         sample = reading_sample(stories, scores, theme=args.theme, size=args.size, seed=args.seed, **_kinds_of(args))
@@ -527,8 +525,9 @@ def _cmd_gallery(args: argparse.Namespace) -> int:
     if not args.inputs and args.articles is None:
         args.subparser.error("give the inputs to load, or --articles FILE")
     settings = _settings(args)  # usage errors before the stages' slow imports
+    from toolkit.countries import detect_countries, load_countries
     from toolkit.load import load_articles, read_articles, select_articles
-    from toolkit.places import cooperation_pairs, country_attention, detect_countries, load_countries
+    from toolkit.places import cooperation_pairs, country_attention
     from toolkit.plots import write_gallery
     from toolkit.themes import load_themes, read_theme_scores, score_themes, theme_attention
     from toolkit.topics import fit_topics, load_topic_model, topics_over_time

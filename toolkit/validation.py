@@ -170,15 +170,22 @@ def save_reading_sample(sample: pd.DataFrame, path: str | Path) -> Path:
     >>> save_reading_sample(sample, "data/labels/security_cooperation.csv")  # doctest: +SKIP
     """
     path = Path(path)
-    design = design_path(path)
-    for target in (path, design):
-        if target.exists():
-            raise InputError(target, "exists and may hold your labels: write elsewhere, or delete it first")
+    design = refuse_overwrite(path)
     if "design" not in sample.attrs:
         raise InputError("sample", "not a reading_sample (it carries no draw)")
     path.parent.mkdir(parents=True, exist_ok=True)
     sample.to_csv(path, index=False, encoding="utf-8-sig")
     design.write_text(json.dumps(sample.attrs["design"], ensure_ascii=False, indent=1), encoding="utf-8")
+    return design
+
+
+def refuse_overwrite(path: Path) -> Path:
+    """Raise `InputError` where a reading sample's CSV or its draw already exists (it may hold labels); else the
+    draw's path. `save_reading_sample` calls it, and ``toolkit reading-sample`` before it reads any story."""
+    design = design_path(path)
+    for target in (path, design):
+        if target.exists():
+            raise InputError(target, "exists and may hold your labels: write elsewhere, or delete it first")
     return design
 
 
