@@ -376,8 +376,8 @@ def _themes_rows(settings: Settings) -> list[Row]:
                 "1",
                 "brackets: 95 % stratified bootstrap interval;"
                 f" dev half F1 {score(dev['f1'])}, test half F1 {score(test['f1'])} (P {score(test['precision'])},"
-                f" R {score(test['recall'])}); seed lexicon alone: P {score(seeds_only['precision'])},"
-                f" R {score(seeds_only['recall'])}, F1 {score(seeds_only['f1'])}",
+                f" R {score(test['recall'])}); without the word model (learn=False):"
+                f" P {score(seeds_only['precision'])}, R {score(seeds_only['recall'])}, F1 {score(seeds_only['f1'])}",
             ]
         )
     precision, recall, f1 = held_out_outlets(relation_features(settings.corpora), gold)
@@ -614,7 +614,7 @@ NOTES = """\
   by several points. The shares table sets each outlet's share of stories (articles and embedded stories)
   with a theme as the toolkit gives it beside the gold labels' weighted estimate from the stories read (few read
   stories, a rough estimate). `python -m benchmarks.themes_eval` prints the tables per split. The held-out row
-  scores each outlet with the four fitted constants of security cooperation (`RELATION_WEIGHTS`) refitted without
+  scores each outlet with the six fitted constants of security cooperation (`RELATION_WEIGHTS`) refitted without
   that outlet's gold stories, so it estimates an outlet nobody fitted them on; the word lists themselves were
   written while reading these corpora, so it is still an upper bound for an unseen outlet. The second-reading rows
   compare the first reading of every gold story with a second one, read blind from the guideline alone (before the

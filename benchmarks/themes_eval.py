@@ -126,7 +126,8 @@ def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
     """Every story of every source that exists: its corpus, outlet, kind, and the theme of each scorer.
 
     ``theme`` and the ``score_<theme>`` columns are `toolkit.score_themes` (the default), ``theme_lexicon``
-    the seed lexicon alone (``ThemeScorer(learn=False)``). Also the seconds `score_themes` took per source.
+    the scorer without its word model (``ThemeScorer(learn=False)``: seed evidence, and for a theme between
+    states its passages, pairs and not_about words). Also the seconds `score_themes` took per source.
     """
     frames, seconds = [], {}
     for name in SOURCES:
@@ -152,7 +153,8 @@ def score_sources(corpora: Path) -> tuple[pd.DataFrame, dict[str, float]]:
 def relation_features(corpora: Path, theme: str = "security_cooperation") -> pd.DataFrame:
     """Per story of every source: what `toolkit.themes.relation_score` weighs for a theme between states.
 
-    ``score`` (seed evidence and focus), ``passages``, ``pairs`` and ``words`` (of the text), and the
+    ``score`` (seed evidence and focus), ``passages``, ``pairs``, ``words`` (of the text), ``off_title`` and
+    ``off_density`` (the theme's not_about words in the title, and per 100 words of the text), and the
     story's ``source``; each corpus scored on its own as `score_sources` does.
     """
     frames = []
@@ -172,6 +174,8 @@ def relation_features(corpora: Path, theme: str = "security_cooperation") -> pd.
                     "passages": found.passages[:, col],
                     "pairs": found.pairs[:, col],
                     "words": found.text_words,
+                    "off_title": found.off_title[:, col],
+                    "off_density": found.off_density[:, col],
                     "source": articles["source"].to_numpy(),
                 }
             )
@@ -185,8 +189,8 @@ def fit_relation_weights(
     """`toolkit.themes.RELATION_WEIGHTS` fitted on ``gold``'s stories, each weighted by its sampling weight.
 
     The toolkit's constants are this function on the dev half (``--fit``). A logistic regression
-    (scikit-learn, C = 1) of the gold label on ``(score, log(1 + passages), log(1 + pairs))`` gives the
-    three coefficients; its intercept is then moved by the step of −1, −0.75 … 1 that gives
+    (scikit-learn, C = 1) of the gold label on ``(score, log(1 + passages), log(1 + pairs), off_title,
+    off_density)`` gives the five coefficients; its intercept is then moved by the step of −1, −0.75 … 1 that gives
     `toolkit.themes.relation_score` the best weighted F1 at the default threshold (equal F1: the smaller
     move). Returns the coefficients and the intercept, rounded to 2 decimals.
     """
@@ -197,7 +201,9 @@ def _fitted_weights(rows: pd.DataFrame, theme: str) -> tuple[float, ...]:
     """`fit_relation_weights` on gold rows that already carry their features."""
     from sklearn.linear_model import LogisticRegression
 
-    x = np.column_stack([rows["score"], np.log1p(rows["passages"]), np.log1p(rows["pairs"])])
+    x = np.column_stack(
+        [rows["score"], np.log1p(rows["passages"]), np.log1p(rows["pairs"]), rows["off_title"], rows["off_density"]]
+    )
     true, weight = (rows[theme] == 1).to_numpy(), rows["weight"].to_numpy()
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x, true, sample_weight=weight)
     coefficients = tuple(round(float(v), 2) for v in model.coef_[0])
@@ -221,8 +227,8 @@ def held_out_outlets(
     outlet can expect from the fitted step (the word lists were still written while reading these corpora).
     All nan where some outlet leaves no story with and without the theme to fit on.
 
-    >>> features = pd.DataFrame({"article_id": list("abcdefgh"), "score": 0.0, "words": 500,
-    ...     "passages": [0, 9, 0, 9, 0, 9, 0, 9], "pairs": 0, "source": list("xxyyzzww")})
+    >>> features = pd.DataFrame({"article_id": list("abcdefgh"), "score": 0.0, "words": 500, "off_title": 0,
+    ...     "off_density": 0.0, "passages": [0, 9, 0, 9, 0, 9, 0, 9], "pairs": 0, "source": list("xxyyzzww")})
     >>> gold = features[["article_id"]].assign(weight=1.0, security_cooperation=[0, 1] * 4)
     >>> held_out_outlets(features, gold)
     (1.0, 1.0, 1.0)
@@ -241,7 +247,8 @@ def held_out_outlets(
 
 def _relation_theme(rows: pd.DataFrame, weights: tuple[float, ...]) -> np.ndarray:
     """Whether `toolkit.themes.relation_score` with ``weights`` reaches the default threshold, per row."""
-    scores = relation_score(*(rows[c].to_numpy() for c in ("score", "passages", "pairs", "words")), weights=weights)
+    features = ("score", "passages", "pairs", "words", "off_title", "off_density")
+    scores = relation_score(*(rows[c].to_numpy() for c in features), weights=weights)
     return scores >= DEFAULT_THRESHOLD
 
 
@@ -412,7 +419,8 @@ def main() -> None:
     stories, seconds = score_sources(args.corpora)
     gold = read_gold()
     print("\n".join(machine_header(corpora=args.corpora, command="python -m benchmarks.themes_eval")))
-    for column, label in (("theme", "score_themes (default)"), ("theme_lexicon", "seed lexicon alone")):
+    scorers = (("theme", "score_themes (default)"), ("theme_lexicon", "without the word model (learn=False)"))
+    for column, label in scorers:
         table = gold_metrics(stories, gold, column=column)
         intervals = gold_intervals(stories, gold, column=column)
         print(f"\n{label}\n")

@@ -34,11 +34,13 @@ How a story is scored (`ThemeScorer`; constants chosen on the gold set's develop
   that names an alliance. Such a theme also counts passages (a subject word with a relation word and two
   different parties, states of `toolkit.countries` or the theme's ``partners`` such as «الناتو», within
   25 words either side) and pairs (a relation word followed
-  within 7 words by a subject word), and `relation_score` weighs them with the score above: a long
-  analysis of two armies' ties reaches the theme without a seed phrase, a story with a seed or two and
-  no second state does not (dense seeds with several relation-subject pairs still can). On the gold set
-  this raised security-cooperation recall from 0.57 (the seed-and-focus score alone) to 0.86 (F1 0.67 to
-  0.78; precision 0.82 to 0.72).
+  within 7 words by a subject word), and its ``not_about`` words: war and attack words in the title, and
+  their density in the text, mark a story about the fighting, whatever allies it names (the guideline's
+  "Not: a war or an attack"). `relation_score` weighs them with the score above: a long analysis of two
+  armies' ties reaches the theme without a seed phrase, a story with a seed or two and no second state
+  does not (dense seeds with several relation-subject pairs still can), nor does a battle fought with a
+  coalition's support. On the gold set the seed-and-focus score alone gives security cooperation
+  P 0.82, R 0.57 (F1 0.67); passages and pairs 0.72, 0.86 (F1 0.78); with the war words 0.83, 0.85 (F1 0.84).
 * ``threshold=0.4``: the best score at or above it gives the story its ``theme``.
 * With ``embedding`` (a sentence-transformers model, or any object with ``encode(texts)``), the
   score is mixed with the cosine between the story and the mean of its theme's seed embeddings. It is
@@ -107,19 +109,19 @@ SCORE_BATCH = 50_000  # rows scored at a time past the sample: their split words
 FOCUS_SLOPE = 4.0
 FOCUS_OFFSET = 0.1
 _KEY = re.compile(r"[a-z][a-z0-9_]*")
-_LISTS = ("seeds", "context", "not_after", "not_before", "relation", "subject", "partners")
+_LISTS = ("seeds", "context", "not_after", "not_before", "relation", "subject", "partners", "not_about")
 # A theme that is a relation between states (security cooperation) also counts *passages*: a subject word
 # («عسكري») with a relation word («تعاون») and two or more states within PASSAGE_WORDS words either side,
 # and *pairs*: a relation word followed within PAIR_WORDS words by a subject word («تعاون وثيق في المجال
-# العسكري»). Its score is then sigmoid(RELATION_WEIGHTS · (score, log(1 + passages), log(1 + pairs), 1)),
-# a logistic regression fitted on the gold set's development half, its intercept then moved to the best F1
-# there (`python -m benchmarks.themes_eval --fit`),
-# or its seed-and-focus score where it has a passage or fewer than SHORT_STORY words (a brief or a
-# headline has no room for many).
+# العسكري»). Its score is then sigmoid(RELATION_WEIGHTS · (score, log(1 + passages), log(1 + pairs),
+# not_about word in the title, not_about words per 100 words, 1)), a logistic regression fitted on the gold
+# set's development half, its intercept then moved to the best F1 there (`python -m benchmarks.themes_eval
+# --fit`), or its seed-and-focus score where the story has fewer than SHORT_STORY words (a brief or a
+# headline has no room for passages).
 PASSAGE_WORDS = 25
 SHORT_STORY = 100
 PAIR_WORDS = 7
-RELATION_WEIGHTS = (3.88, 1.37, 1.89, -6.37)
+RELATION_WEIGHTS = (3.42, 1.76, 2.12, -1.59, -0.76, -6.91)
 
 _GAP = "|"  # stands for a run of words that are no theme word
 _GAPS = re.compile(r"\|(?: \|)+")
@@ -146,6 +148,7 @@ class Theme:
     relation: tuple[str, ...] = ()
     subject: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
+    not_about: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Lists from TOML or user code become tuples, so a Theme is hashable and cannot change.
@@ -164,15 +167,19 @@ class Theme:
             *self.relation,
             *self.subject,
             *self.partners,
+            *self.not_about,
         )
         if not self.seeds or not all(isinstance(w, str) and tokenize(w) for w in words):
             raise InputError(where, "seeds must be a non-empty list of Arabic words or phrases")
-        single = (*self.not_after, *self.not_before, *self.relation, *self.subject, *self.partners)
+        single = (*self.not_after, *self.not_before, *self.relation, *self.subject, *self.partners, *self.not_about)
         if not all(len(tokenize(w)) == 1 for w in single):
-            raise InputError(where, "not_after, not_before, relation, subject and partners are lists of single words")
-        if bool(self.relation) != bool(self.subject) or (self.partners and not self.relation):
             raise InputError(
-                where, "relation and subject go together, and partners need them: give both lists or neither"
+                where, "not_after, not_before, relation, subject, partners and not_about are lists of single words"
+            )
+        if bool(self.relation) != bool(self.subject) or ((self.partners or self.not_about) and not self.relation):
+            raise InputError(
+                where,
+                "relation and subject go together, and partners and not_about need them: give both lists or neither",
             )
 
     @property
@@ -316,12 +323,13 @@ class _SeedMatcher:
 
 
 def _relation_forms(theme: Theme) -> tuple[pa.Array, np.ndarray]:
-    """The written forms of a theme's relation, subject and partner words, and the lists of each (bits 1, 2, 4).
+    """The written forms of a theme's relation, subject, partner and not-about words, and the lists of each
+    (bits 1, 2, 4, 8).
 
-    One lookup then reads the three lists; a form can be in several («الناتو» is a subject and a partner).
+    One lookup then reads the four lists; a form can be in several («الناتو» is a subject and a partner).
     """
     lists: dict[str, int] = {}
-    for bit, words in ((1, theme.relation), (2, theme.subject), (4, theme.partners)):
+    for bit, words in ((1, theme.relation), (2, theme.subject), (4, theme.partners), (8, theme.not_about)):
         for form in word_forms(stem_endings(words)):
             lists[form] = lists.get(form, 0) | bit
     return pa.array(list(lists), type=pa.string()), np.array(list(lists.values()))
@@ -362,6 +370,8 @@ class _Evidence(NamedTuple):
     text_words: np.ndarray  # per story: the words of its text
     passages: np.ndarray  # a theme between states: subject and relation words with two states around them
     pairs: np.ndarray  # ... a relation word followed closely by a subject word
+    off_title: np.ndarray  # ... 1 where the title has one of its not_about words (war, attack), else 0
+    off_density: np.ndarray  # ... its not_about words per 100 words of the text
     words: pa.Array  # the titles' and texts' words (quoted names left out, stop words kept), end to end
     rows: np.ndarray  # the story of each of ``words``
 
@@ -392,16 +402,21 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...], countries: pd.D
             any_match[row, col] = bool(in_title or in_body)
             title[row, col] = sum(in_title)
             density[row, col] = 100 * sum(in_body) / max(body_lengths[row], 1)
-    passages, pairs = np.zeros(shape), np.zeros(shape)
+    passages, pairs, off_title, off_density = (np.zeros(shape) for _ in range(4))
     for col, theme in enumerate(themes):
         if theme.between_states:
             forms, kinds = matcher.relations[theme.key]
-            for part_words, part_rows in ((title_words, title_rows), (body_words, body_rows)):
+            for in_title, part_words, part_rows in ((True, title_words, title_rows), (False, body_words, body_rows)):
                 found = pc.index_in(part_words, value_set=forms).to_numpy(zero_copy_only=False)
                 kind = np.zeros(len(found), dtype=np.int64)
                 listed = ~np.isnan(found)
                 kind[listed] = kinds[found[listed].astype(np.int64)]
                 is_relation, is_subject = (kind & 1) > 0, (kind & 2) > 0
+                off = np.bincount(part_rows[(kind & 8) > 0], minlength=n)
+                if in_title:
+                    off_title[:, col] = off > 0
+                else:
+                    off_density[:, col] = 100 * off / np.maximum(body_lengths, 1)
                 _, country, place = country_matcher(countries).mentions(part_words, part_rows)
                 # An alliance or a bloc («الناتو», «الأوروبي») is one more party, as a state is.
                 allied = np.flatnonzero(kind & 4)
@@ -411,8 +426,9 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...], countries: pd.D
                 passages[:, col] += relation_passages(part_rows, is_subject, is_relation, place, country, n)
                 pairs[:, col] += relation_pairs(part_rows, is_relation, is_subject, n)
     words = pa.concat_arrays([title_words, body_words])
+    rows = np.concatenate([title_rows, body_rows])
     return _Evidence(
-        title, density, seeded, any_match, body_lengths, passages, pairs, words, np.concatenate([title_rows, body_rows])
+        title, density, seeded, any_match, body_lengths, passages, pairs, off_title, off_density, words, rows
     )
 
 
@@ -493,7 +509,7 @@ class ThemeScorer:
     ``min_examples`` examples or counter-examples in the corpus (a handful of pages) keeps its
     lexical score, and so does every theme with ``learn=False`` (scores that do not depend on the
     rest of the corpus). A theme between states (``relation`` and ``subject`` words) then weighs that
-    score with its passages and pairs (`relation_score`). The constants were chosen on the development
+    score with its passages, pairs and not_about words (`relation_score`). The constants were chosen on the development
     half of the gold set (``docs/themes.md``, ``benchmarks/themes_gold.csv``).
 
     Follows scikit-learn's contract: `fit` returns self, fitted attributes end in ``_``.
@@ -588,7 +604,12 @@ class ThemeScorer:
         for col, theme in enumerate(self.themes):
             if theme.between_states:
                 scores[:, col] = relation_score(
-                    scores[:, col], found.passages[:, col], found.pairs[:, col], found.text_words
+                    scores[:, col],
+                    found.passages[:, col],
+                    found.pairs[:, col],
+                    found.text_words,
+                    found.off_title[:, col],
+                    found.off_density[:, col],
                 )
         if self.embedding is not None:
             similarity = _embedding_similarity(articles["text_norm"].fillna("").tolist(), self.themes, self.embedding)
@@ -616,22 +637,30 @@ def relation_score(
     passages: np.ndarray,
     pairs: np.ndarray,
     words: np.ndarray,
+    off_title: np.ndarray,
+    off_density: np.ndarray,
     *,
-    weights: tuple[float, float, float, float] = RELATION_WEIGHTS,
+    weights: tuple[float, ...] = RELATION_WEIGHTS,
 ) -> np.ndarray:
-    """A theme between states: its seed-and-focus score weighed with its passages and pairs (0 to 1).
+    """A theme between states: its seed-and-focus score weighed with its passages, pairs and not-about words (0 to 1).
 
     In a story of ``words`` words, seeds alone no longer decide («تعاون عسكري» in a story about one
-    army), many passages decide without a seed (a long analysis of an alliance), and a story with a
-    passage, or shorter than SHORT_STORY words, keeps at least its seed score.
+    army), many passages decide without a seed (a long analysis of an alliance), a title that names a
+    war or an attack (``off_title``, 0 or 1) and war words dense in the text (``off_density``, per 100
+    words) say the story is about the fighting, not the cooperation, and a story shorter than
+    SHORT_STORY words (a brief, a headline) keeps at least its seed score.
 
-    >>> score, words = np.array([0.9, 0.3, 0, 0.9, 0.9]), np.array([400, 400, 900, 400, 20])
-    >>> relation_score(score, np.array([0, 4, 10, 1, 0]), np.array([0, 3, 10, 0, 0]), words).round(2)
-    array([0.05, 0.41, 0.81, 0.9 , 0.9 ])
+    >>> score, words = np.array([0.9, 0.3, 0, 0, 0.9, 0.9]), np.array([400, 400, 900, 900, 400, 20])
+    >>> passages, pairs = np.array([0, 4, 10, 10, 1, 0]), np.array([0, 3, 10, 10, 0, 0])
+    >>> war_title, war_density = np.array([0, 0, 0, 1, 0, 0]), np.array([0, 0, 0, 2.0, 0, 0])
+    >>> relation_score(score, passages, pairs, words, war_title, war_density).round(2)
+    array([0.02, 0.47, 0.92, 0.33, 0.07, 0.9 ])
     """
-    a, b, c, d = weights
-    weighed = 1 / (1 + np.exp(-(a * score + b * np.log1p(passages) + c * np.log1p(pairs) + d)))
-    return np.maximum(weighed, np.where((passages >= 1) | (words < SHORT_STORY), score, 0.0))
+    a, b, c, e, f, d = weights
+    weighed = 1 / (
+        1 + np.exp(-(a * score + b * np.log1p(passages) + c * np.log1p(pairs) + e * off_title + f * off_density + d))
+    )
+    return np.maximum(weighed, np.where(words < SHORT_STORY, score, 0.0))
 
 
 def _checked(articles: pd.DataFrame) -> pd.DataFrame:
