@@ -415,6 +415,8 @@ def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
 def test_relation_and_subject_words_go_together():
     with pytest.raises(InputError, match="relation and subject go together, and partners and not_about need them"):
         Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), relation=("اتفاق",))
+    with pytest.raises(InputError, match="partners and not_about need them"):
+        Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), not_about=("حرب",))
 
 
 def invented_corpus() -> pd.DataFrame:
