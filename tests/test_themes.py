@@ -337,11 +337,12 @@ def test_an_alliance_is_a_party_as_a_state_is():
 
 @pytest.mark.xfail(strict=True, reason="known error: «أي هجوم عليها يعد هجوما» counts as war words (docs/themes.md)")
 def test_joining_an_alliance_is_security_cooperation():
-    # Two war words in 110 words (the alliance's promise of defence) weigh more than its one passage and six pairs.
+    # Two war words in 110 words (the alliance's promise of defence) weigh more than its one passage and six pairs
+    # (0.29; without them 0.62), and a story of 100 words or more no longer keeps its seed score (0.60).
     assert assigned(stories(JOINS_NATO)) == ["security_cooperation"]
 
 
-# A battle fought with allies: the title names it, and the text is full of war words (docs/themes.md: "Not: a war").
+# A battle fought with allies: the title names it, and the text is full of war words (docs/themes.md, "Out").
 BATTLE_TITLE = "معركة الحديدة: القوات اليمنية تتقدم نحو الميناء"
 BATTLE = (
     "واصلت القوات اليمنية المشتركة تقدمها نحو ميناء الحديدة بدعم من التحالف العربي بقيادة السعودية وبمشاركة "
@@ -367,6 +368,16 @@ def test_a_battle_fought_with_allies_is_not_cooperation():
     ]
     assert scores == [pytest.approx(0.797, abs=0.001), pytest.approx(0.0066, abs=0.0001)]
     assert assigned(frame) == [None]
+
+
+def test_a_brief_keeps_its_seeds_unless_its_title_names_a_war():
+    brief = "قال متحدث عسكري إن التعاون العسكري مع الرياض مستمر، وإن التنسيق العسكري بين البلدين يشمل الدعم الجوي."
+    frame = stories(brief, brief, titles=["تعاون عسكري مستمر مع الرياض", "غارات التحالف على صعدة"])
+    scores = toolkit.score_themes(frame)["score_security_cooperation"]
+    # Two seeds in 17 words: a brief has no room for passages, so its seed score stands (1.00), unless its title
+    # says it is a raid (0.06).
+    assert scores.round(3).tolist() == [1.0, 0.06]
+    assert assigned(frame) == ["security_cooperation", None]
 
 
 def test_a_relation_between_states_needs_two_states():
@@ -404,7 +415,7 @@ def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
     frame = stories(WITH_ZAMARISTAN)
     assert len(WITH_ZAMARISTAN.split()) == 105  # long enough to be weighed
     countries = toolkit.load_countries(own)
-    # «زمرستان» is a party only in the user's gazetteer: its five passages lift the score (0.68 → 0.96).
+    # «زمرستان» is a party only in the user's gazetteer: its five passages lift the score (0.55 → 0.97).
     without, with_own = (
         toolkit.score_themes(frame, countries=chosen)["score_security_cooperation"].iloc[0]
         for chosen in (None, countries)
@@ -413,7 +424,7 @@ def test_a_theme_between_states_reads_the_states_of_your_gazetteer(tmp_path):
 
 
 def test_relation_and_subject_words_go_together():
-    with pytest.raises(InputError, match="relation and subject go together, and partners and not_about need them"):
+    with pytest.raises(InputError, match=r"relation and subject go together \(both or neither\)"):
         Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), relation=("اتفاق",))
     with pytest.raises(InputError, match="partners and not_about need them"):
         Theme("trade", "التجارة", "Trade", ("اتفاق تجاري",), not_about=("حرب",))
@@ -748,7 +759,7 @@ def test_themes_hold_on_the_gold_set(corpora):
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
-    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.75
+    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.8
 
 
 def test_stray_and_undated_stories_are_counted_not_drawn_as_periods():

@@ -35,12 +35,14 @@ How a story is scored (`ThemeScorer`; constants chosen on the gold set's develop
   different parties, states of `toolkit.countries` or the theme's ``partners`` such as «الناتو», within
   25 words either side) and pairs (a relation word followed
   within 7 words by a subject word), and its ``not_about`` words: war and attack words in the title, and
-  their density in the text, mark a story about the fighting, whatever allies it names (the guideline's
-  "Not: a war or an attack"). `relation_score` weighs them with the score above: a long analysis of two
+  their density in the text, weigh against the theme: a story about the fighting is not cooperation,
+  whatever allies it names (the guideline's "Out": "a war, a battle, an attack, an air strike, including a
+  coalition's strikes"). `relation_score` weighs them with the score above: a long analysis of two
   armies' ties reaches the theme without a seed phrase, a story with a seed or two and no second state
   does not (dense seeds with several relation-subject pairs still can), nor does a battle fought with a
   coalition's support. On the gold set the seed-and-focus score alone gives security cooperation
-  P 0.82, R 0.57 (F1 0.67); passages and pairs 0.72, 0.86 (F1 0.78); with the war words 0.83, 0.85 (F1 0.84).
+  P 0.82, R 0.57 (F1 0.67); passages and pairs 0.72, 0.86 (F1 0.78); with the war words, and the seed
+  score kept for briefs only (it was kept for any story with a passage), 0.83, 0.85 (F1 0.84).
 * ``threshold=0.4``: the best score at or above it gives the story its ``theme``.
 * With ``embedding`` (a sentence-transformers model, or any object with ``encode(texts)``), the
   score is mixed with the cosine between the story and the mean of its theme's seed embeddings. It is
@@ -116,8 +118,8 @@ _LISTS = ("seeds", "context", "not_after", "not_before", "relation", "subject", 
 # العسكري»). Its score is then sigmoid(RELATION_WEIGHTS · (score, log(1 + passages), log(1 + pairs),
 # not_about word in the title, not_about words per 100 words, 1)), a logistic regression fitted on the gold
 # set's development half, its intercept then moved to the best F1 there (`python -m benchmarks.themes_eval
-# --fit`), or its seed-and-focus score where the story has fewer than SHORT_STORY words (a brief or a
-# headline has no room for passages).
+# --fit`), or at least its seed-and-focus score where the story has fewer than SHORT_STORY words (a brief or
+# a headline has no room for passages) and its title names no war.
 PASSAGE_WORDS = 25
 SHORT_STORY = 100
 PAIR_WORDS = 7
@@ -179,7 +181,7 @@ class Theme:
         if bool(self.relation) != bool(self.subject) or ((self.partners or self.not_about) and not self.relation):
             raise InputError(
                 where,
-                "relation and subject go together, and partners and not_about need them: give both lists or neither",
+                "relation and subject go together (both or neither), and partners and not_about need them",
             )
 
     @property
@@ -406,14 +408,14 @@ def _evidence(articles: pd.DataFrame, themes: tuple[Theme, ...], countries: pd.D
     for col, theme in enumerate(themes):
         if theme.between_states:
             forms, kinds = matcher.relations[theme.key]
-            for in_title, part_words, part_rows in ((True, title_words, title_rows), (False, body_words, body_rows)):
+            for is_title, part_words, part_rows in ((True, title_words, title_rows), (False, body_words, body_rows)):
                 found = pc.index_in(part_words, value_set=forms).to_numpy(zero_copy_only=False)
                 kind = np.zeros(len(found), dtype=np.int64)
                 listed = ~np.isnan(found)
                 kind[listed] = kinds[found[listed].astype(np.int64)]
                 is_relation, is_subject = (kind & 1) > 0, (kind & 2) > 0
                 off = np.bincount(part_rows[(kind & 8) > 0], minlength=n)
-                if in_title:
+                if is_title:
                     off_title[:, col] = off > 0
                 else:
                     off_density[:, col] = 100 * off / np.maximum(body_lengths, 1)
@@ -640,7 +642,7 @@ def relation_score(
     off_title: np.ndarray,
     off_density: np.ndarray,
     *,
-    weights: tuple[float, ...] = RELATION_WEIGHTS,
+    weights: tuple[float, float, float, float, float, float] = RELATION_WEIGHTS,
 ) -> np.ndarray:
     """A theme between states: its seed-and-focus score weighed with its passages, pairs and not-about words (0 to 1).
 
@@ -648,19 +650,29 @@ def relation_score(
     army), many passages decide without a seed (a long analysis of an alliance), a title that names a
     war or an attack (``off_title``, 0 or 1) and war words dense in the text (``off_density``, per 100
     words) say the story is about the fighting, not the cooperation, and a story shorter than
-    SHORT_STORY words (a brief, a headline) keeps at least its seed score.
+    SHORT_STORY words (a brief, a headline) keeps at least its seed score unless its title names a war.
 
-    >>> score, words = np.array([0.9, 0.3, 0, 0, 0.9, 0.9]), np.array([400, 400, 900, 900, 400, 20])
-    >>> passages, pairs = np.array([0, 4, 10, 10, 1, 0]), np.array([0, 3, 10, 10, 0, 0])
-    >>> war_title, war_density = np.array([0, 0, 0, 1, 0, 0]), np.array([0, 0, 0, 2.0, 0, 0])
+    >>> score, words = np.array([0.9, 0.3, 0, 0, 0.9, 0.9, 0.9]), np.array([400, 400, 900, 900, 400, 20, 20])
+    >>> passages, pairs = np.array([0, 4, 10, 10, 1, 0, 0]), np.array([0, 3, 10, 10, 0, 0, 0])
+    >>> war_title, war_density = np.array([0, 0, 0, 1, 0, 0, 1]), np.array([0, 0, 0, 2.0, 0, 0, 10.0])
     >>> relation_score(score, passages, pairs, words, war_title, war_density).round(2)
-    array([0.02, 0.47, 0.92, 0.33, 0.07, 0.9 ])
+    array([0.02, 0.47, 0.92, 0.33, 0.07, 0.9 , 0.  ])
     """
-    a, b, c, e, f, d = weights
+    seed, passage, pair, war_title, war_density, intercept = weights
     weighed = 1 / (
-        1 + np.exp(-(a * score + b * np.log1p(passages) + c * np.log1p(pairs) + e * off_title + f * off_density + d))
+        1
+        + np.exp(
+            -(
+                seed * score
+                + passage * np.log1p(passages)
+                + pair * np.log1p(pairs)
+                + war_title * off_title
+                + war_density * off_density
+                + intercept
+            )
+        )
     )
-    return np.maximum(weighed, np.where(words < SHORT_STORY, score, 0.0))
+    return np.maximum(weighed, np.where((words < SHORT_STORY) & (off_title == 0), score, 0.0))
 
 
 def _checked(articles: pd.DataFrame) -> pd.DataFrame:
