@@ -32,7 +32,7 @@ from benchmarks.corpora import REPO, corpus_file, default_corpora
 from benchmarks.machine import machine_header
 from benchmarks.table import markdown_table, number, score
 from toolkit.stories import counted_stories
-from toolkit.themes import DEFAULT_THRESHOLD, RELATION_WEIGHTS, ThemeScorer, relation_score
+from toolkit.themes import DEFAULT_THRESHOLD, RELATION_WEIGHTS, ThemeScorer, relation_inputs, relation_score
 
 GOLD = REPO / "benchmarks" / "themes_gold.csv"
 # Every reading of the gold stories (ids and labels only): the first, a blind second of every story, and a
@@ -201,9 +201,7 @@ def _fitted_weights(rows: pd.DataFrame, theme: str) -> tuple[float, ...]:
     """`fit_relation_weights` on gold rows that already carry their features."""
     from sklearn.linear_model import LogisticRegression
 
-    x = np.column_stack(
-        [rows["score"], np.log1p(rows["passages"]), np.log1p(rows["pairs"]), rows["off_title"], rows["off_density"]]
-    )
+    x = relation_inputs(*(rows[c].to_numpy() for c in ("score", "passages", "pairs", "off_title", "off_density")))
     true, weight = (rows[theme] == 1).to_numpy(), rows["weight"].to_numpy()
     model = LogisticRegression(C=1.0, max_iter=5000).fit(x, true, sample_weight=weight)
     coefficients = tuple(round(float(v), 2) for v in model.coef_[0])

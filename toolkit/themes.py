@@ -658,21 +658,22 @@ def relation_score(
     >>> relation_score(score, passages, pairs, words, war_title, war_density).round(2)
     array([0.02, 0.47, 0.92, 0.33, 0.07, 0.9 , 0.  ])
     """
-    seed, passage, pair, war_title, war_density, intercept = weights
+    *coefficients, intercept = weights
     weighed = 1 / (
-        1
-        + np.exp(
-            -(
-                seed * score
-                + passage * np.log1p(passages)
-                + pair * np.log1p(pairs)
-                + war_title * off_title
-                + war_density * off_density
-                + intercept
-            )
-        )
+        1 + np.exp(-(relation_inputs(score, passages, pairs, off_title, off_density) @ coefficients + intercept))
     )
     return np.maximum(weighed, np.where((words < SHORT_STORY) & (off_title == 0), score, 0.0))
+
+
+def relation_inputs(
+    score: np.ndarray, passages: np.ndarray, pairs: np.ndarray, off_title: np.ndarray, off_density: np.ndarray
+) -> np.ndarray:
+    """What `relation_score` weighs, one row per story: the columns RELATION_WEIGHTS (but the intercept) multiply.
+
+    >>> relation_inputs(*(np.array([v]) for v in (0.5, 1, 0, 1, 2.0))).round(2).tolist()
+    [[0.5, 0.69, 0.0, 1.0, 2.0]]
+    """
+    return np.column_stack([score, np.log1p(passages), np.log1p(pairs), off_title, off_density])
 
 
 def _checked(articles: pd.DataFrame) -> pd.DataFrame:
