@@ -79,6 +79,7 @@ ROWS = [
     "theme scoring speed",
     "themes vs gold, security_cooperation",
     "themes vs gold, natural_disasters",
+    "how far the scorer's inputs go, security_cooperation",
     "country detection, added to theme scoring",
     "countries vs gold, dev stories",
     "countries vs gold, test stories",
