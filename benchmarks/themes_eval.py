@@ -452,7 +452,7 @@ def main() -> None:
     parser.add_argument("--corpora", type=Path, default=default_corpora())
     parser.add_argument("--fit", action="store_true", help="refit RELATION_WEIGHTS on the dev half, print them")
     parser.add_argument(
-        "--ceiling", action="store_true", help="the best F1 any RELATION_WEIGHTS give on all gold stories (in-sample)"
+        "--ceiling", action="store_true", help="search RELATION_WEIGHTS for the best F1 on all gold stories (in-sample)"
     )
     args = parser.parse_args()
     if args.fit:
@@ -463,7 +463,7 @@ def main() -> None:
     if args.ceiling:
         weights, (precision, recall, f1) = relation_ceiling(relation_features(args.corpora), read_gold())
         print(
-            f"security_cooperation, weights searched for on all gold stories (in-sample upper bound): {weights}:"
+            f"security_cooperation, weights searched for on all gold stories (in-sample, optimistic): {weights}:"
             f" P {score(precision)}, R {score(recall)}, F1 {score(f1)}"
         )
         return
