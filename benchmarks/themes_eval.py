@@ -5,6 +5,10 @@ the stories against the annotation guideline ``docs/themes.md``. It is a stratif
 of the three shared corpora, the raw Al Mayadeen pages and the bundled sample page:
 
 * ``assigned``: every story the toolkit's first scorer (the seed lexicon of 2026-11) gave a theme: all read;
+* ``assigned_later``: every other story today's scorer (``score_themes``) or its lexicon-only variant
+  (``ThemeScorer(learn=False)``) gives a theme: all read (2026-12-05), and moved here from the strata below
+  where they had been sampled. The strata below keep their weights for the stories left in them: each still
+  stands for the stories of its stratum that no scorer assigns;
 * ``mentions``: the other stories whose title, or at least two (disasters) or three (security) places in
   the text, use a theme word of a broad list: a seeded random sample read;
 * ``rest``: everything else: a smaller seeded random sample read.

@@ -720,23 +720,26 @@ def test_the_gold_set_is_ids_and_labels_of_every_source():
     ]
     assert len(gold) >= 500 and gold["article_id"].is_unique
     assert set(gold["corpus"]) == set(SOURCES)
-    assert set(gold["stratum"]) == {"assigned", "mentions", "rest"}
+    assert set(gold["stratum"]) == {"assigned", "assigned_later", "mentions", "rest"}
     assert set(gold["split"]) == {"dev", "test"}
     assert gold[["security_cooperation", "natural_disasters"]].isin([0, 1]).all().all()
-    assert (gold["weight"] >= 1).all() and (gold.loc[gold["stratum"] == "assigned", "weight"] == 1).all()
+    census = gold["stratum"].isin(["assigned", "assigned_later"])
+    assert (gold["weight"] >= 1).all() and (gold.loc[census, "weight"] == 1).all()
     # The bundled page is read whole: its gold labels are the seed test's expectations.
     seed = gold[gold["corpus"] == "seed"].set_index("article_id")
     assert seed.loc[PAGE, "security_cooperation"] == 1 and seed.loc[f"{PAGE}#e1", "natural_disasters"] == 1
 
 
-def test_every_gold_story_was_read_twice_blind_and_its_label_is_the_majority_of_its_readings():
+def test_every_gold_story_was_read_blind_and_its_label_is_the_majority_of_its_readings():
     from benchmarks.themes_eval import THEMES, adjudicated, read_gold, read_readings, reading, reading_agreement
 
     gold, readings = read_gold(), read_readings()
     assert list(readings.columns) == ["article_id", "reading", *THEMES]
-    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": len(gold), "third": 38}
+    # The 934 stories of the first design were read twice; of the 191 a later scorer assigns (2026-12-05), 29 so
+    # far: the other 162 wait for their second reading (docs/themes.md).
+    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": 934 + 29, "third": 38}
     first, second = (reading(readings, name, gold).set_index("article_id") for name in ("first", "second"))
-    differ = first[list(THEMES)].ne(second.loc[first.index, list(THEMES)]).any(axis=1)
+    differ = first.loc[second.index, list(THEMES)].ne(second[list(THEMES)]).any(axis=1)
     # A third reading settles each of the 11 stories the first two disagree on; 27 more were read with them so
     # that nothing marked them out (the third reading gives those the same labels as the other two).
     third = reading(readings, "third", gold).set_index("article_id")
@@ -746,7 +749,7 @@ def test_every_gold_story_was_read_twice_blind_and_its_label_is_the_majority_of_
     majority = adjudicated(readings).set_index("article_id").loc[gold["article_id"], list(THEMES)]
     assert majority.to_numpy().tolist() == gold[list(THEMES)].to_numpy().tolist()
     table = reading_agreement(reading(readings, "first", gold), reading(readings, "second", gold))
-    assert table["n"].tolist() == [934, 934] and (table["kappa"] >= 0.95).all()
+    assert table["n"].tolist() == [963, 963] and (table["kappa"] >= 0.95).all()
 
 
 @pytest.mark.corpora
@@ -757,10 +760,14 @@ def test_themes_hold_on_the_gold_set(corpora):
     gold = read_gold()
     # Every gold id is a story the toolkit loads: ids are stable, so the labels keep meaning something.
     assert set(gold["article_id"]) <= set(stories["article_id"])
+    # Every story the default scorer or its lexicon-only variant gives a theme was read: their precision is
+    # counted, not estimated from a sample. A change that assigns new stories fails here until they are read.
+    assigned = stories.loc[stories["theme"].notna() | stories["theme_lexicon"].notna(), "article_id"]
+    assert set(assigned) <= set(gold["article_id"])
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
-    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.8
+    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.7
 
 
 def test_the_ceiling_search_finds_weights_the_logistic_fit_misses():
