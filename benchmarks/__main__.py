@@ -401,7 +401,7 @@ def _themes_rows(settings: Settings) -> list[Row]:
             f"precision {score(precision)}, recall {score(recall)}, F1 {score(f1)}",
             "1",
             f"in-sample, so optimistic: the RELATION_WEIGHTS {weights} that a seeded search finds best on these very"
-            " stories (`benchmarks.themes_eval.relation_ceiling`); a target this barely reaches needs new evidence,"
+            " stories (`benchmarks.themes_eval.relation_ceiling`); a target this does not reach needs new evidence,"
             " not new constants",
         ]
     )
@@ -636,8 +636,8 @@ NOTES = """\
   go" row does the opposite: it searches (20,000 seeded random steps from the logistic fit) for the constants that
   score best on all the gold stories and scores them on those same stories: about the most these inputs can give,
   more than a new outlet will see (`python -m benchmarks.themes_eval --ceiling`). The second-reading rows compare
-  the first reading of every gold story with a second one, read blind from the guideline alone (before the
-  third readings settled their disagreements: `benchmarks/themes_readings.csv`). The reading-check rows treat the
+  the first reading of every gold story read twice with its second one, read blind from the guideline alone (before
+  the third readings settled their disagreements: `benchmarks/themes_readings.csv`). The reading-check rows treat the
   gold stories as a user's corpus and their gold labels as the user's reading: 200 seeded samples of 100 stories
   (`toolkit.reading_sample`), each measured by `toolkit.theme_accuracy`, and how often its 95 % interval holds the
   value all the gold stories give (ideally about 95 %; its Beta intervals ignore that a sample is a large part of
