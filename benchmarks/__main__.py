@@ -419,12 +419,11 @@ def _themes_rows(settings: Settings) -> list[Row]:
         rows.append(
             [
                 f"second reading vs first, {r.theme}",
-                f"{r.n} gold stories read twice ({r.gold} / {r.second} with the theme)",
+                f"{r.n:,} gold stories read twice ({r.gold} / {r.second} with the theme)",
                 f"agreement {score(r.agreement)}, Cohen's κ {score(r.kappa)}; the second reading's weighted"
                 f" precision {score(r.precision)}, recall {score(r.recall)}",
                 "1",
-                "`benchmarks/themes_readings.csv`: the gold stories read again (all 934 of the first design, 29 of the"
-                " census so far), blind to the first labels and to the"
+                "`benchmarks/themes_readings.csv`: every gold story read again, blind to the first labels and to the"
                 f" scores, from `docs/themes.md` alone; the {disputed} stories the readings disagree on read a third"
                 " time, blind; the gold label is the majority",
             ]

@@ -180,6 +180,8 @@ def relation_features(corpora: Path, theme: str = "security_cooperation") -> pd.
                     "words": found.text_words,
                     "off_title": found.off_title[:, col],
                     "off_density": found.off_density[:, col],
+                    "title_matches": found.title[:, col],
+                    "paragraph_share": found.paragraph_share[:, col],
                     "source": articles["source"].to_numpy(),
                 }
             )
@@ -230,7 +232,8 @@ def held_out_outlets(
     All nan where some outlet leaves no story with and without the theme to fit on.
 
     >>> features = pd.DataFrame({"article_id": list("abcdefgh"), "score": 0.0, "words": 500, "off_title": 0,
-    ...     "off_density": 0.0, "passages": [0, 9, 0, 9, 0, 9, 0, 9], "pairs": 0, "source": list("xxyyzzww")})
+    ...     "off_density": 0.0, "title_matches": 1, "paragraph_share": 1.0, "passages": [0, 9, 0, 9, 0, 9, 0, 9],
+    ...     "pairs": 0, "source": list("xxyyzzww")})
     >>> gold = features[["article_id"]].assign(weight=1.0, security_cooperation=[0, 1] * 4)
     >>> held_out_outlets(features, gold)
     (1.0, 1.0, 1.0)
@@ -264,7 +267,7 @@ def relation_ceiling(
     precision, recall and F1.
 
     >>> features = pd.DataFrame({"article_id": list("abcd"), "score": [0.9, 0.1, 0.8, 0.2], "passages": 0,
-    ...     "pairs": 0, "words": 500, "off_title": 0, "off_density": 0.0})
+    ...     "pairs": 0, "words": 500, "off_title": 0, "off_density": 0.0, "title_matches": 1, "paragraph_share": 1.0})
     >>> gold = features[["article_id"]].assign(weight=1.0, security_cooperation=[1, 0, 1, 0])
     >>> relation_ceiling(features, gold, steps=200)[1]
     (1.0, 1.0, 1.0)
@@ -292,7 +295,7 @@ def relation_ceiling(
 
 def _relation_theme(rows: pd.DataFrame, weights: tuple[float, ...]) -> np.ndarray:
     """Whether `toolkit.themes.relation_score` with ``weights`` reaches the default threshold, per row."""
-    features = ("score", "passages", "pairs", "words", "off_title", "off_density")
+    features = ("score", "passages", "pairs", "words", "off_title", "off_density", "title_matches", "paragraph_share")
     scores = relation_score(*(rows[c].to_numpy() for c in features), weights=weights)
     return scores >= DEFAULT_THRESHOLD
 

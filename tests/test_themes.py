@@ -15,7 +15,7 @@ from toolkit.arabic import normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.load import save_articles
-from toolkit.themes import DEFAULT_THRESHOLD, RELATION_WEIGHTS, Theme
+from toolkit.themes import DEFAULT_THRESHOLD, FOCUS_SHARE, RELATION_WEIGHTS, Theme
 
 PAGE = "000_6115d0bf09f38642"
 FILLER = [
@@ -254,7 +254,7 @@ def test_threshold_decides_which_scores_get_a_theme():
 
 
 def test_the_highest_score_wins():
-    frame = stories("زلزال يضرب المدينة خلال مناورات عسكرية مشتركة بين البلدين وزلزال ثان وزلزال ثالث")
+    frame = stories("زلزال يضرب المدينة خلال مناورات عسكرية مشتركة بين مصر واليونان وزلزال ثان وزلزال ثالث")
     scores = toolkit.score_themes(frame).iloc[0]
     assert scores["score_natural_disasters"] > scores["score_security_cooperation"] > DEFAULT_THRESHOLD
     assert scores["theme"] == "natural_disasters"
@@ -280,6 +280,40 @@ def test_arms_sales_military_aid_and_alliances_are_security_cooperation():
         "أجرت قوات البلدين مناورة عسكرية مشتركة في البحر",
     )
     assert assigned(frame) == ["security_cooperation"] * 5
+
+
+# A visit told in eight paragraphs: energy, trade, culture, tourism, investment, and one paragraph on defence.
+VISIT = [
+    "وصل الرئيس المصري إلى أثينا في زيارة رسمية تستمر يومين، يلتقي خلالها رئيس الوزراء اليوناني "
+    "لبحث العلاقات الثنائية.",
+    "وتتصدر ملفات الطاقة والغاز جدول المباحثات، إذ يسعى البلدان إلى ربط شبكتي الكهرباء عبر كابل "
+    "يمتد تحت البحر المتوسط.",
+    "كما يناقش الجانبان زيادة حجم التبادل التجاري الذي بلغ العام الماضي نحو مليار دولار، "
+    "وتسهيل حركة الصادرات الزراعية.",
+    "وفي المجال الثقافي، تفتتح الزيارة معرضا للآثار المصرية في المتحف الوطني في أثينا، ويوقع الوزيران اتفاقا لترميم "
+    "المواقع التاريخية.",
+    "وعلى صعيد السياحة، تتوقع الحكومتان ارتفاع عدد الرحلات الجوية المباشرة بين القاهرة وأثينا في الصيف المقبل.",
+    "وقال مسؤولون إن الزيارة ستتطرق أيضا إلى التعاون العسكري بين مصر واليونان، بعد مناورات بحرية مشتركة أجراها "
+    "البلدان في الربيع.",
+    "ويرى محللون أن الاستثمارات اليونانية في الموانئ المصرية قد تتضاعف خلال السنوات الخمس القادمة.",
+    "وتختتم الزيارة بمؤتمر صحفي يعلن فيه الجانبان خطة عمل للأعوام الثلاثة المقبلة في مجالات الاقتصاد والتعليم.",
+]
+MEMORANDUM = (
+    "ومن المنتظر أن يوقع وزيرا الدفاع في البلدين مذكرة تفاهم للتعاون الدفاعي تشمل تبادل الخبرات والتدريب المشترك."
+)
+
+
+def test_cooperation_must_be_in_the_title_or_a_quarter_of_the_paragraphs():
+    visit, with_memorandum = "\n\n".join(VISIT), "\n\n".join([*VISIT[:6], MEMORANDUM, *VISIT[7:]])
+    plain_title, cooperation_title = (
+        "الرئيس المصري في أثينا لبحث العلاقات الثنائية",
+        "مصر واليونان تبحثان تعزيز التعاون العسكري",
+    )
+    frame = stories(visit, visit, with_memorandum, titles=[plain_title, cooperation_title, plain_title])
+    # One paragraph in eight is a passing mention (1/8 < FOCUS_SHARE); a title that names the cooperation,
+    # or a second paragraph of it (2/8), makes it the story's focus.
+    assert FOCUS_SHARE == 0.25
+    assert assigned(frame) == [None, "security_cooperation", "security_cooperation"]
 
 
 def test_not_after_and_not_before_words_cancel_a_seed_for_their_theme_only():
@@ -735,21 +769,22 @@ def test_every_gold_story_was_read_blind_and_its_label_is_the_majority_of_its_re
 
     gold, readings = read_gold(), read_readings()
     assert list(readings.columns) == ["article_id", "reading", *THEMES]
-    # The 934 stories of the first design were read twice; of the 191 a later scorer assigns (2026-12-05), 29 so
-    # far: the other 162 wait for their second reading (docs/themes.md).
-    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": 934 + 29, "third": 38}
+    # Every story was read twice, the second time blind to the first labels and to the scores.
+    assert readings.groupby("reading").size().to_dict() == {"first": len(gold), "second": len(gold), "third": 74}
     first, second = (reading(readings, name, gold).set_index("article_id") for name in ("first", "second"))
     differ = first.loc[second.index, list(THEMES)].ne(second[list(THEMES)]).any(axis=1)
-    # A third reading settles each of the 11 stories the first two disagree on; 27 more were read with them so
-    # that nothing marked them out (the third reading gives those the same labels as the other two).
+    # A third reading settles each of the 20 stories the first two disagree on (11 of the first design, 9 of the
+    # census); 54 more were read with them so that nothing marked them out. The third reading gives 53 of those
+    # the labels of the other two, and one story a security label both others denied (the majority stands).
     third = reading(readings, "third", gold).set_index("article_id")
-    assert differ.sum() == 11 and set(differ[differ].index) <= set(third.index)
+    assert differ.sum() == 20 and set(differ[differ].index) <= set(third.index)
     agreed = third.index.difference(differ[differ].index)
-    assert len(agreed) == 27 and third.loc[agreed, list(THEMES)].equals(first.loc[agreed, list(THEMES)])
+    same = third.loc[agreed, list(THEMES)].eq(first.loc[agreed, list(THEMES)]).all(axis=1)
+    assert len(agreed) == 54 and same.sum() == 53 and list(same[~same].index) == ["almayadeen-1714239"]
     majority = adjudicated(readings).set_index("article_id").loc[gold["article_id"], list(THEMES)]
     assert majority.to_numpy().tolist() == gold[list(THEMES)].to_numpy().tolist()
     table = reading_agreement(reading(readings, "first", gold), reading(readings, "second", gold))
-    assert table["n"].tolist() == [963, 963] and (table["kappa"] >= 0.95).all()
+    assert table["n"].tolist() == [1125, 1125] and (table["kappa"] >= 0.95).all()
 
 
 @pytest.mark.corpora
@@ -767,7 +802,7 @@ def test_themes_hold_on_the_gold_set(corpora):
     table = gold_metrics(stories, gold).set_index(["split", "theme"])
     # Floors a little under what benchmarks/RESULTS.md reports: a guard against regressions.
     assert table.loc[("all", "natural_disasters"), "f1"] >= 0.9
-    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.7
+    assert table.loc[("all", "security_cooperation"), "f1"] >= 0.73
 
 
 def test_the_ceiling_search_finds_weights_the_logistic_fit_misses():
@@ -778,7 +813,8 @@ def test_the_ceiling_search_finds_weights_the_logistic_fit_misses():
     score, passages = rng.uniform(0, 1, 60), rng.integers(0, 8, 60)
     labels = (score + 0.15 * passages + rng.normal(0, 0.4, 60) > 1.1).astype(int)
     features = pd.DataFrame({"article_id": [f"s{i:02d}" for i in range(60)], "score": score.round(2),
-        "passages": passages, "pairs": 0, "words": 500, "off_title": 0, "off_density": 0.0})  # fmt: skip
+        "passages": passages, "pairs": 0, "words": 500, "off_title": 0, "off_density": 0.0,
+        "title_matches": 0, "paragraph_share": 1.0})  # fmt: skip
     gold = features[["article_id"]].assign(weight=1.0, security_cooperation=labels)
     fitted = fit_relation_weights(features, gold)
     found = _relation_theme(features, fitted)

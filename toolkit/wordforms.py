@@ -98,13 +98,27 @@ def phrase_pattern(phrase: str) -> str:
 def word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     """The words of normalised texts, quoted names left out, end to end, and the text of each word.
 
-    The last two results are kept, keyed by a digest of the texts: the theme and country stages
+    The results are kept, keyed by a digest of the texts: the theme and country stages
     (`toolkit.places.detect_countries`) read the same stories, and splitting them is most of the work.
 
     >>> words, rows = word_column(["زلزال «زلزال 77» قوي", "", "مطر"])
     >>> words.to_pylist(), rows.tolist()
     (['زلزال', 'قوي', 'مطر'], [0, 0, 2])
     """
+    words, rows, _ = _split_words(texts)
+    return words, rows
+
+
+def word_paragraphs(texts: Sequence[str]) -> np.ndarray:
+    """The paragraph (lines split at ``\\n``, numbered across all texts in order) of each word of `word_column`.
+
+    >>> word_paragraphs(["زلزال قوي\\n\\nضرب الجزيرة", "مطر"]).tolist()
+    [0, 0, 2, 2, 3]
+    """
+    return _split_words(texts)[2]
+
+
+def _split_words(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     texts = ["" if text is None else text for text in texts]
     digest = hashlib.blake2b(digest_size=16)
     for text in texts:
@@ -113,12 +127,15 @@ def word_column(texts: Sequence[str]) -> tuple[pa.Array, np.ndarray]:
     key = digest.digest()
     if key not in _WORD_COLUMNS:
         column = pa.array(texts, type=pa.large_string())
-        words, rows = tokenize_many(pc.replace_substring_regex(column, _QUOTED_NAME, " ، "))
-        rows.flags.writeable = False  # shared by every caller: none may change it
-        _WORD_COLUMNS[key] = (words, rows)
+        lines = pc.split_pattern(pc.replace_substring_regex(column, _QUOTED_NAME, " ، "), "\n")
+        words, paragraphs = tokenize_many(pc.list_flatten(lines))
+        rows = pc.list_parent_indices(lines).to_numpy()[paragraphs]
+        for array in (rows, paragraphs):
+            array.flags.writeable = False  # shared by every caller: none may change it
+        _WORD_COLUMNS[key] = (words, rows, paragraphs)
         while len(_WORD_COLUMNS) > 2:
             _WORD_COLUMNS.pop(next(iter(_WORD_COLUMNS)))
     return _WORD_COLUMNS[key]
 
 
-_WORD_COLUMNS: dict[bytes, tuple[pa.Array, np.ndarray]] = {}
+_WORD_COLUMNS: dict[bytes, tuple[pa.Array, np.ndarray, np.ndarray]] = {}
