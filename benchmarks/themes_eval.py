@@ -158,8 +158,9 @@ def relation_features(corpora: Path, theme: str = "security_cooperation") -> pd.
     """Per story of every source: what `toolkit.themes.relation_score` weighs for a theme between states.
 
     ``score`` (seed evidence and focus), ``passages``, ``pairs``, ``words`` (of the text), ``off_title`` and
-    ``off_density`` (the theme's not_about words in the title, and per 100 words of the text), and the
-    story's ``source``; each corpus scored on its own as `score_sources` does.
+    ``off_density`` (the theme's not_about words in the title, and per 100 words of the text), ``title_matches``
+    (its seed and context words in the title) and ``paragraph_share`` (the share of the text's paragraphs with a
+    seed, a passage or a pair), and the story's ``source``; each corpus scored on its own as `score_sources` does.
     """
     frames = []
     for name in SOURCES:
@@ -194,7 +195,8 @@ def fit_relation_weights(
 ) -> tuple[float, ...]:
     """`toolkit.themes.RELATION_WEIGHTS` fitted on ``gold``'s stories, each weighted by its sampling weight.
 
-    The toolkit's constants are this function on the dev half (``--fit``). A logistic regression
+    The toolkit's constants are this function on the dev half (``--fit``), run before the focus rule
+    (`toolkit.themes.FOCUS_SHARE`): refitted with the rule in place, they score lower there. A logistic regression
     (scikit-learn, C = 1) of the gold label on ``(score, log(1 + passages), log(1 + pairs), off_title,
     off_density)`` gives the five coefficients; its intercept is then moved by the step of −1, −0.75 … 1 that gives
     `toolkit.themes.relation_score` the best weighted F1 at the default threshold (equal F1: the smaller

@@ -132,10 +132,12 @@ _LISTS = ("seeds", "context", "not_after", "not_before", "relation", "subject", 
 # العسكري»). Its score is then sigmoid(RELATION_WEIGHTS · (score, log(1 + passages), log(1 + pairs),
 # not_about word in the title, not_about words per 100 words, 1)), a logistic regression fitted on the gold
 # set's development half, its intercept then moved to the best F1 there (`python -m benchmarks.themes_eval
-# --fit`), or at least its seed-and-focus score where the story has fewer than SHORT_STORY words (a brief or
-# a headline has no room for passages) and its title names no war. A story whose title has none of the
-# theme's words keeps that score only where at least FOCUS_SHARE of its paragraphs hold a passage or a pair:
-# the guideline's focus rule (a third of the text, or a main thread) read by paragraphs, chosen on the dev half.
+# --fit`, run before the focus rule below: refitting with the rule in place lowers the dev F1), or at least
+# its seed-and-focus score where the story has fewer than SHORT_STORY words (a brief or a headline has no
+# room for passages) and its title names no war. A story whose title has none of the
+# theme's seed or context words keeps that score only where at least FOCUS_SHARE of its paragraphs hold a
+# seed, a passage or a pair: the guideline's focus rule (a third of the text, or a main thread) read by
+# paragraphs (lines of the text: a text with no line break is one paragraph), chosen on the dev half.
 PASSAGE_WORDS = 25
 FOCUS_SHARE = 0.25
 SHORT_STORY = 100
@@ -391,7 +393,7 @@ class _Evidence(NamedTuple):
     pairs: np.ndarray  # ... a relation word followed closely by a subject word
     off_title: np.ndarray  # ... 1 where the title has one of its not_about words (war, attack), else 0
     off_density: np.ndarray  # ... its not_about words per 100 words of the text
-    paragraph_share: np.ndarray  # ... the share of the text's paragraphs with a passage or a pair
+    paragraph_share: np.ndarray  # ... the share of the text's paragraphs with a seed, a passage or a pair
     words: pa.Array  # the titles' and texts' words (quoted names left out, stop words kept), end to end
     rows: np.ndarray  # the story of each of ``words``
 
@@ -735,9 +737,10 @@ def relation_score(
     war or an attack (``off_title``, 0 or 1) and war words dense in the text (``off_density``, per 100
     words) say the story is about the fighting, not the cooperation, and a story shorter than
     SHORT_STORY words (a brief, a headline) keeps at least its seed score unless its title names a war.
-    The theme must also be the story's focus: its title has one of the theme's words (``title_matches``
-    above 0) or at least FOCUS_SHARE of its paragraphs hold a passage or a pair (``paragraph_share``);
-    elsewhere the score is 0 (a long analysis in which cooperation is one thread among several).
+    The theme must also be the story's focus: its title has one of the theme's seed or context words
+    (``title_matches`` above 0) or at least FOCUS_SHARE of its paragraphs hold a seed, a passage or a pair
+    (``paragraph_share``); elsewhere the score is 0 (a long analysis in which cooperation is one thread
+    among several), before any mix with an ``embedding``.
 
     >>> score, words = np.array([0.9, 0.3, 0, 0, 0.9, 0.9, 0.9, 0]), np.array([400, 400, 900, 900, 400, 20, 20, 900])
     >>> passages, pairs = np.array([0, 4, 10, 10, 1, 0, 0, 10]), np.array([0, 3, 10, 10, 0, 0, 0, 10])

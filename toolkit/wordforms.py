@@ -23,7 +23,15 @@ import pyarrow.compute as pc
 
 from toolkit.arabic import normalise, tokenize_many
 
-__all__ = ["phrase_pattern", "seed_word", "stem_endings", "word_column", "word_endings", "word_forms"]
+__all__ = [
+    "phrase_pattern",
+    "seed_word",
+    "stem_endings",
+    "word_column",
+    "word_endings",
+    "word_forms",
+    "word_paragraphs",
+]
 
 # Clitics written onto a word: a conjunction, then a preposition and/or the article.
 _CONJUNCTIONS = ("", "و", "ف")
