@@ -15,7 +15,7 @@ from toolkit.arabic import normalise
 from toolkit.cli import main
 from toolkit.errors import InputError
 from toolkit.load import save_articles
-from toolkit.themes import DEFAULT_THRESHOLD, FOCUS_SHARE, RELATION_WEIGHTS, Theme, _evidence, load_themes
+from toolkit.themes import DEFAULT_THRESHOLD, FOCUS_SHARE, RELATION_WEIGHTS, Theme, _evidence
 
 PAGE = "000_6115d0bf09f38642"
 FILLER = [
@@ -313,7 +313,7 @@ def test_cooperation_must_be_in_the_title_or_a_quarter_of_the_paragraphs():
     # One paragraph in eight is a passing mention (1/8 < FOCUS_SHARE); a title that names the cooperation,
     # or a second paragraph of it (2/8), makes it the story's focus.
     assert FOCUS_SHARE == 0.25
-    found = _evidence(frame, tuple(load_themes().values()))
+    found = _evidence(frame, tuple(toolkit.load_themes().values()))
     assert found.paragraph_share[:, 0].tolist() == [1 / 8, 1 / 8, 2 / 8]
     assert (found.title[:, 0] > 0).tolist() == [False, True, False]
     assert assigned(frame) == [None, "security_cooperation", "security_cooperation"]
@@ -326,7 +326,7 @@ def test_a_paragraph_holds_the_theme_with_a_seed_a_passage_or_a_pair():
         "وقعت مصر واليونان اتفاقا لتدريب الجنود\nوتناول اللقاء السياحة\nوالتجارة\nوالثقافة",  # a passage, no seed
         "",  # no text
     ]
-    found = _evidence(stories(*texts, titles=[None, None, armenia]), tuple(load_themes().values()))
+    found = _evidence(stories(*texts, titles=[None, None, armenia]), tuple(toolkit.load_themes().values()))
     # Blank lines and a closing line break are no paragraphs: 1 of 2, and 1 of 4; no text, no paragraph.
     assert found.paragraph_share[:, 0].tolist() == [1 / 2, 1 / 4, 0.0]
     assert found.seeded[:, 0].tolist() == [True, False, True] and found.passages[1, 0] > 0

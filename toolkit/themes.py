@@ -753,8 +753,8 @@ def relation_score(
     weighed = 1 / (
         1 + np.exp(-(relation_inputs(score, passages, pairs, off_title, off_density) @ coefficients + intercept))
     )
-    focused = (title_matches > 0) | (paragraph_share >= FOCUS_SHARE)
-    return np.where(focused, np.maximum(weighed, np.where((words < SHORT_STORY) & (off_title == 0), score, 0.0)), 0.0)
+    kept = np.maximum(weighed, np.where((words < SHORT_STORY) & (off_title == 0), score, 0.0))
+    return np.where((title_matches > 0) | (paragraph_share >= FOCUS_SHARE), kept, 0.0)
 
 
 def relation_inputs(
